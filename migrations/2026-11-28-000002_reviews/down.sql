@@ -1,0 +1,14 @@
+DROP TRIGGER events_notify ON events;
+DROP FUNCTION events_notify();
+DROP TABLE events;
+DROP TABLE audit_log;
+DROP TABLE appeals;
+DROP TABLE feedback;
+DROP TABLE observations;
+DROP TABLE supervision_visit_members;
+DROP TABLE supervision_visits;
+DROP TABLE evaluation_behaviour_notes;
+DROP TABLE evaluations;
+DROP TABLE activities;
+DROP TABLE target_indicators;
+DROP TABLE performance_targets;

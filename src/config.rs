@@ -1,0 +1,87 @@
+//! Configuration from flags and environment, with working local defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// The development signing secret, accepted only when the server listens on loopback.
+pub const DEV_JWT_SECRET: &str = "kinerja-development-secret-do-not-use-in-production";
+
+/// Database settings shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct DbConfig {
+    /// PostgreSQL URL; the database is created if missing by `serve` and `migrate`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "postgres://localhost/kinerja",
+        global = true
+    )]
+    pub database_url: String,
+    /// Maximum pooled connections.
+    #[arg(
+        long,
+        env = "KINERJA_DB_POOL_SIZE",
+        default_value_t = 16,
+        global = true
+    )]
+    pub db_pool_size: usize,
+}
+
+/// Token settings shared by `serve` and `token`.
+#[derive(Debug, Clone, Args)]
+pub struct JwtConfig {
+    /// HS256 secret for verifying (and, with `token`, signing) JWTs.
+    #[arg(
+        long,
+        env = "KINERJA_JWT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub jwt_secret: Option<String>,
+    /// PEM file with an RS256 public key of an external identity provider. When set, tokens
+    /// must be RS256-signed by its private key.
+    #[arg(long, env = "KINERJA_JWT_PUBLIC_KEY_FILE", global = true)]
+    pub jwt_public_key_file: Option<PathBuf>,
+}
+
+/// Limits that protect the server from expensive requests.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Limits {
+    /// Maximum nesting depth of a query.
+    #[arg(long, env = "KINERJA_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+    /// Maximum complexity (cost) of a query; list fields multiply by their `first`.
+    #[arg(long, env = "KINERJA_MAX_COMPLEXITY", default_value_t = 250_000)]
+    pub max_complexity: usize,
+    /// Maximum size of a request body in bytes.
+    #[arg(long, env = "KINERJA_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_depth: 12,
+            max_complexity: 250_000,
+            max_body_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// Settings of `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address to listen on.
+    #[arg(long, env = "KINERJA_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Load the demo data set before serving (does nothing if it is already there).
+    #[arg(long)]
+    pub demo: bool,
+    /// Report the SQL statements of each request in `extensions.sqlStatements`.
+    #[arg(long, env = "KINERJA_REPORT_STATEMENTS", default_value_t = false)]
+    pub report_statements: bool,
+    #[command(flatten)]
+    pub limits: Limits,
+}

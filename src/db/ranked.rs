@@ -1,0 +1,97 @@
+//! Pages of children for many parents in one statement.
+//!
+//! Nested connections (`Unit.children`, `Unit.asns`, `Asn.subordinates`) are loaded by
+//! DataLoaders. For a batch of parents that ask for the same window, one query numbers each
+//! parent's rows with `row_number()` and counts them with `count(*)`, both over a window
+//! partitioned by the parent key, and keeps only the requested slice (plus one row that tells
+//! whether a next page exists).
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
+
+use diesel::QueryableByName;
+use diesel::pg::Pg;
+use diesel::row::NamedRow;
+use diesel::sql_types::{Array, BigInt};
+use diesel_async::RunQueryDsl;
+
+use crate::db::Db;
+use crate::error::AppResult;
+use crate::graphql::pagination::Window;
+
+/// A row with its partition's size.
+struct Ranked<T> {
+    row: T,
+    total: i64,
+}
+
+impl<T: QueryableByName<Pg>> QueryableByName<Pg> for Ranked<T> {
+    fn build<'a>(row: &impl NamedRow<'a, Pg>) -> diesel::deserialize::Result<Self> {
+        Ok(Self {
+            total: NamedRow::get::<BigInt, i64>(row, "total")?,
+            row: T::build(row)?,
+        })
+    }
+}
+
+/// One parent's slice of children.
+#[derive(Debug, Clone)]
+pub struct ChildPage<T> {
+    /// The rows of the window, plus at most one more.
+    pub rows: Vec<T>,
+    /// All children of the parent.
+    pub total: i64,
+}
+
+impl<T> Default for ChildPage<T> {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            total: 0,
+        }
+    }
+}
+
+/// Loads the `window` of children for each parent key.
+///
+/// `inner_sql` selects the child rows of the parents in `$1` (a `BIGINT[]`) and must expose
+/// `__rn` (the 1-based rank within the parent) and `total` columns; `parent_of` reads the
+/// parent key back from a row.
+pub async fn child_pages<T, K>(
+    db: &Db,
+    inner_sql: &str,
+    keys: &[(K, Window)],
+    parent_of: impl Fn(&T) -> K,
+) -> AppResult<HashMap<(K, Window), ChildPage<T>>>
+where
+    T: QueryableByName<Pg> + Clone + Send + 'static,
+    K: Copy + Eq + Hash + Into<i64>,
+{
+    let mut by_window: BTreeMap<Window, Vec<K>> = BTreeMap::new();
+    for (key, window) in keys {
+        by_window.entry(*window).or_default().push(*key);
+    }
+    let mut conn = db.conn().await?;
+    let mut pages = HashMap::with_capacity(keys.len());
+    for (window, parents) in by_window {
+        let sql = format!(
+            "SELECT * FROM ({inner_sql}) AS ranked WHERE __rn > $2 AND __rn <= $3 ORDER BY __rn"
+        );
+        let ids: Vec<i64> = parents.iter().map(|k| (*k).into()).collect();
+        let rows: Vec<Ranked<T>> = diesel::sql_query(sql)
+            .bind::<Array<BigInt>, _>(ids)
+            .bind::<BigInt, _>(window.offset)
+            .bind::<BigInt, _>(window.offset + window.limit + 1)
+            .load(&mut conn)
+            .await?;
+        for parent in &parents {
+            pages.insert((*parent, window), ChildPage::default());
+        }
+        for ranked in rows {
+            let page = pages.entry((parent_of(&ranked.row), window)).or_default();
+            page.total = ranked.total;
+            page.rows.push(ranked.row);
+        }
+    }
+    Ok(pages)
+}

@@ -1,0 +1,249 @@
+//! The request guard: who may run what, how big it may be, and what every error looks like.
+//!
+//! - Callers without a valid token may only run introspection (`__schema`, `__type`,
+//!   `__typename`); any other root field is refused with `UNAUTHENTICATED` before execution.
+//! - Depth and complexity are measured during validation and refused with
+//!   `QUERY_TOO_COMPLEX` (naming the limit and the measured value); an accepted response
+//!   reports its cost in `extensions.cost`.
+//! - Every error leaves with an `extensions.code`: malformed documents and arguments become
+//!   `BAD_USER_INPUT`, anything uncoded from a resolver becomes `INTERNAL` with its detail logged.
+//! - A failing nullable field is null with its error, never a null parent.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
+    NextResolve, NextValidation, ResolveInfo,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{
+    Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
+};
+
+use crate::auth::Viewer;
+use crate::config::Limits;
+use crate::db::Db;
+use crate::error::{AppError, ErrorCode};
+
+/// Root fields anyone may query.
+const PUBLIC_ROOT_FIELDS: [&str; 3] = ["__schema", "__type", "__typename"];
+
+/// Installs the guard with the configured limits.
+pub struct Guard {
+    /// Depth and complexity limits.
+    pub limits: Limits,
+    /// Whether to add `extensions.sqlStatements` to responses.
+    pub report_statements: bool,
+}
+
+impl ExtensionFactory for Guard {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(GuardExtension {
+            limits: self.limits,
+            report_statements: self.report_statements,
+            cost: Mutex::new(None),
+            field_errors: Mutex::new(Vec::new()),
+        })
+    }
+}
+
+struct GuardExtension {
+    limits: Limits,
+    report_statements: bool,
+    cost: Mutex<Option<ValidationResult>>,
+    field_errors: Mutex<Vec<ServerError>>,
+}
+
+fn server_error(err: AppError) -> ServerError {
+    err.into_server_error()
+}
+
+#[async_trait::async_trait]
+impl Extension for GuardExtension {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        if let Ok(mut field_errors) = self.field_errors.lock() {
+            response.errors.append(&mut field_errors);
+        }
+        for error in &mut response.errors {
+            ensure_code(error);
+        }
+        let cost = self.cost.lock().ok().and_then(|mut cost| cost.take());
+        if let Some(cost) = cost {
+            response = response.extension(
+                "cost",
+                async_graphql::value!({
+                    "complexity": cost.complexity,
+                    "depth": cost.depth,
+                    "maxComplexity": self.limits.max_complexity,
+                    "maxDepth": self.limits.max_depth,
+                }),
+            );
+        }
+        if self.report_statements
+            && let Some(db) = ctx.data_opt::<Db>()
+        {
+            response = response.extension("sqlStatements", Value::from(db.statements() as u64));
+        }
+        response
+    }
+
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        fill_omitted_variables(&mut request);
+        next.run(ctx, request).await
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        if ctx.data_opt::<Viewer>().is_none()
+            && let Some(field) = first_private_root_field(&document)
+        {
+            return Err(server_error(AppError::unauthenticated(format!(
+                "a valid bearer token is required to query `{field}`"
+            ))));
+        }
+        Ok(document)
+    }
+
+    /// A failing nullable field becomes null and its error is reported, as the GraphQL spec
+    /// requires; the executor would otherwise null the whole parent object.
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        let nullable = !info.return_type.ends_with('!');
+        match next.run(ctx, info).await {
+            Err(error) if nullable => {
+                if let Ok(mut field_errors) = self.field_errors.lock() {
+                    field_errors.push(error);
+                }
+                Ok(Some(Value::Null))
+            }
+            other => other,
+        }
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        if result.depth > self.limits.max_depth {
+            return Err(vec![server_error(AppError::too_complex(
+                "depth",
+                self.limits.max_depth,
+                result.depth,
+            ))]);
+        }
+        if result.complexity > self.limits.max_complexity {
+            return Err(vec![server_error(AppError::too_complex(
+                "complexity",
+                self.limits.max_complexity,
+                result.complexity,
+            ))]);
+        }
+        if let Ok(mut cost) = self.cost.lock() {
+            *cost = Some(result);
+        }
+        Ok(result)
+    }
+}
+
+/// Gives declared but omitted variables without a default the value null.
+///
+/// The complexity of a list depends on its `first`/`last` arguments, and async-graphql's
+/// complexity pass refuses arguments bound to omitted variables, although omitting an optional
+/// variable is legal GraphQL. For nullable variables, null and omitted mean the same here.
+fn fill_omitted_variables(request: &mut Request) {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return;
+    };
+    for (_, operation) in document.operations.iter() {
+        for definition in &operation.node.variable_definitions {
+            let definition = &definition.node;
+            let name = &definition.name.node;
+            if definition.default_value.is_none()
+                && definition.var_type.node.nullable
+                && !request.variables.contains_key(name)
+            {
+                request.variables.insert(name.clone(), Value::Null);
+            }
+        }
+    }
+}
+
+/// Gives an uncoded error its code.
+fn ensure_code(error: &mut ServerError) {
+    let has_code = error
+        .extensions
+        .as_ref()
+        .is_some_and(|ext| ext.get("code").is_some());
+    if has_code {
+        return;
+    }
+    let code = if error.message.contains("recursion depth") || error.message.contains("exceeds") {
+        ErrorCode::QueryTooComplex
+    } else if error.path.is_empty() || error.message.starts_with("Failed to parse") {
+        // Parse and validation errors, and argument coercion: the client's document is wrong.
+        ErrorCode::BadUserInput
+    } else {
+        tracing::error!(message = %error.message, path = ?error.path, "uncoded resolver error");
+        error.message = "internal server error".to_owned();
+        ErrorCode::Internal
+    };
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code.as_str());
+}
+
+/// The first root field (through fragments) that is not introspection, in any operation.
+fn first_private_root_field(document: &ExecutableDocument) -> Option<String> {
+    let mut seen = HashSet::new();
+    document.operations.iter().find_map(|(_, operation)| {
+        private_field(document, &operation.node.selection_set.node, &mut seen)
+    })
+}
+
+fn private_field(
+    document: &ExecutableDocument,
+    set: &SelectionSet,
+    seen: &mut HashSet<String>,
+) -> Option<String> {
+    set.items.iter().find_map(|item| match &item.node {
+        Selection::Field(field) => {
+            let name = field.node.name.node.as_str();
+            (!PUBLIC_ROOT_FIELDS.contains(&name)).then(|| name.to_owned())
+        }
+        Selection::InlineFragment(fragment) => {
+            private_field(document, &fragment.node.selection_set.node, seen)
+        }
+        Selection::FragmentSpread(spread) => {
+            let name = spread.node.fragment_name.node.to_string();
+            if !seen.insert(name.clone()) {
+                return None;
+            }
+            document
+                .fragments
+                .get(&spread.node.fragment_name.node)
+                .and_then(|fragment| {
+                    private_field(document, &fragment.node.selection_set.node, seen)
+                })
+        }
+    })
+}

@@ -1,0 +1,59 @@
+//! Schema assembly: the root types merged from the domain areas, and the per-request data.
+//!
+//! The schema knows nothing of HTTP; [`crate::http`] authenticates and calls [`prepare`] to
+//! attach the viewer, the database handle and fresh loaders to each request.
+
+pub mod context;
+pub mod guard;
+pub mod loaders;
+pub mod node;
+pub mod pagination;
+
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Request, Schema};
+
+use crate::asn::graphql::AsnQuery;
+use crate::auth::Viewer;
+use crate::config::Limits;
+use crate::db::{Db, PgPool};
+use crate::units::graphql::UnitsQuery;
+use guard::Guard;
+use node::NodeQuery;
+
+/// The root query type.
+#[derive(MergedObject, Default)]
+pub struct Query(NodeQuery, AsnQuery, UnitsQuery);
+
+/// The kinerja schema.
+pub type KinerjaSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema with the given limits.
+pub fn build_schema(limits: Limits, report_statements: bool) -> KinerjaSchema {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .extension(Guard {
+            limits,
+            report_statements,
+        })
+        // The parser's own nesting guard; the guard above reports the real limits.
+        .limit_recursive_depth(limits.max_depth.max(32))
+        .finish()
+}
+
+/// Attaches a fresh database handle and loaders (and the viewer, if any) to `request`.
+pub fn prepare(request: Request, db: Db, viewer: Option<Viewer>) -> Request {
+    let loaders = loaders::new_loaders(&db);
+    let request = request.data(db).data(loaders);
+    match viewer {
+        Some(viewer) => request.data(viewer),
+        None => request,
+    }
+}
+
+/// The SDL of the schema, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(Limits::default(), false).sdl()
+}
+
+/// A database handle for one request.
+pub fn request_db(pool: &PgPool) -> Db {
+    Db::new(pool.clone())
+}

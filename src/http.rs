@@ -1,0 +1,319 @@
+//! HTTP transport: `/graphql` (POST, GET and the `graphql-transport-ws` WebSocket), `/graphiql`,
+//! `/healthz`, `/readyz` and `/metrics`.
+//!
+//! Follows the GraphQL-over-HTTP spec: requests are `application/json`; responses are
+//! `application/graphql-response+json` when the client accepts it (then a request that fails
+//! before execution gets a 4xx) and `application/json` otherwise (then GraphQL errors are 200).
+//! Mutations over GET are refused with 405; a bad token is 401 with `WWW-Authenticate`.
+
+mod metrics;
+mod websocket;
+
+use std::sync::Arc;
+
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Request, Response, ServerError};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+
+use crate::auth::jwt::{JwtKeys, bearer};
+use crate::auth::{Viewer, load_viewer};
+use crate::config::Limits;
+use crate::db::{Db, PgPool};
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::graphql::{KinerjaSchema, prepare};
+pub use metrics::Metrics;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The GraphQL schema.
+    pub schema: KinerjaSchema,
+    /// The connection pool.
+    pub pool: PgPool,
+    /// Token verification keys.
+    pub keys: JwtKeys,
+    /// Request limits.
+    pub limits: Limits,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
+}
+
+/// The application router.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.limits.max_body_bytes;
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphiql", get(graphiql))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::render))
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .with_state(state)
+}
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The response media type the client accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponseJson,
+    Json,
+}
+
+/// Picks the response media type from `Accept`; `None` when nothing acceptable is offered.
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let ranges: Vec<&str> = accept
+        .split(',')
+        .map(|range| range.split(';').next().unwrap_or("").trim())
+        .collect();
+    if ranges
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(GRAPHQL_RESPONSE_JSON))
+    {
+        return Some(MediaType::GraphqlResponseJson);
+    }
+    ranges
+        .iter()
+        .any(|r| {
+            r.eq_ignore_ascii_case(JSON)
+                || *r == "*/*"
+                || r.eq_ignore_ascii_case("application/*")
+                || r.is_empty()
+        })
+        .then_some(MediaType::Json)
+}
+
+/// A GraphQL-shaped error body with `status`.
+fn error_response(status: StatusCode, media: MediaType, err: AppError) -> axum::response::Response {
+    let response = Response::from_errors(vec![err.into_server_error()]);
+    let mut http = json_response(status, media, &response);
+    if status == StatusCode::UNAUTHORIZED {
+        http.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        );
+    }
+    http
+}
+
+fn json_response(
+    status: StatusCode,
+    media: MediaType,
+    body: &Response,
+) -> axum::response::Response {
+    let content_type = match media {
+        MediaType::GraphqlResponseJson => GRAPHQL_RESPONSE_JSON,
+        MediaType::Json => JSON,
+    };
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response(),
+        Err(err) => {
+            AppError::internal(err);
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// The status of an executed response: request errors (nothing executed) are 4xx with
+/// `application/graphql-response+json`; with `application/json` every GraphQL result is 200.
+fn status_of(media: MediaType, response: &Response) -> StatusCode {
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    match (media, request_error) {
+        (MediaType::GraphqlResponseJson, true) => {
+            if response
+                .errors
+                .iter()
+                .any(|e| has_code(e, ErrorCode::Unauthenticated))
+            {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::BAD_REQUEST
+            }
+        }
+        _ => StatusCode::OK,
+    }
+}
+
+fn has_code(error: &ServerError, code: ErrorCode) -> bool {
+    error
+        .extensions
+        .as_ref()
+        .and_then(|ext| ext.get("code"))
+        .is_some_and(|value| *value == async_graphql::Value::from(code.as_str()))
+}
+
+/// Verifies the bearer token, if any, and loads the viewer through `db`.
+pub async fn authenticate(
+    keys: &JwtKeys,
+    db: &Db,
+    authorization: Option<&str>,
+) -> AppResult<Option<Viewer>> {
+    let Some(value) = authorization else {
+        return Ok(None);
+    };
+    let token = bearer(value).ok_or_else(|| {
+        AppError::unauthenticated("the Authorization header must be `Bearer <token>`")
+    })?;
+    let claims = keys.verify(token)?;
+    let mut conn = db.conn().await?;
+    load_viewer(&mut conn, &claims.sub).await.map(Some)
+}
+
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    media: MediaType,
+    request: Request,
+) -> axum::response::Response {
+    let db = Db::new(state.pool.clone());
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("invalid"));
+    let viewer = match authenticate(&state.keys, &db, authorization).await {
+        Ok(viewer) => viewer,
+        Err(err) => {
+            state.metrics.record(StatusCode::UNAUTHORIZED);
+            let status = if err.code() == ErrorCode::Unauthenticated {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            };
+            return error_response(status, media, err);
+        }
+    };
+    let response = state.schema.execute(prepare(request, db, viewer)).await;
+    let status = status_of(media, &response);
+    state.metrics.record(status);
+    json_response(status, media, &response)
+}
+
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> axum::response::Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case(JSON) {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            AppError::bad_input("POST /graphql takes Content-Type: application/json"),
+        );
+    }
+    let request: Request = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(err) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                media,
+                AppError::bad_input(format!("the body is not a GraphQL request: {err}")),
+            );
+        }
+    };
+    execute(&state, &headers, media, request).await
+}
+
+async fn graphql_get(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let (mut parts, _) = request.into_parts();
+    if parts.headers.get(header::UPGRADE).is_some() {
+        return websocket::upgrade(state, &mut parts).await;
+    }
+    let Some(media) = negotiate(&parts.headers) else {
+        return not_acceptable();
+    };
+    let query = parts.uri.query().unwrap_or("");
+    let request = match async_graphql::http::parse_query_string(query) {
+        Ok(request) => request,
+        Err(err) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                media,
+                AppError::bad_input(format!("invalid GraphQL query parameters: {err}")),
+            );
+        }
+    };
+    if is_mutation(&request) {
+        let mut response = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            AppError::bad_input("mutations must be sent with POST"),
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, &parts.headers, media, request).await
+}
+
+/// Whether the operation a request would run is a mutation (unparsable documents are left to
+/// the executor, which reports them).
+fn is_mutation(request: &Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let wanted = request.operation_name.as_deref();
+    document.operations.iter().any(|(name, operation)| {
+        let selected = match wanted {
+            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
+            None => true,
+        };
+        selected && operation.node.ty == OperationType::Mutation
+    })
+}
+
+fn not_acceptable() -> axum::response::Response {
+    (
+        StatusCode::NOT_ACCEPTABLE,
+        "accepted media types: application/graphql-response+json, application/json",
+    )
+        .into_response()
+}
+
+async fn graphiql() -> Html<String> {
+    Html(
+        async_graphql::http::GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql")
+            .title("kinerja GraphiQL")
+            .finish(),
+    )
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let db = Db::new(state.pool.clone());
+    let check = async {
+        use diesel_async::SimpleAsyncConnection;
+        let mut conn = db.conn().await?;
+        conn.batch_execute("SELECT 1").await?;
+        AppResult::Ok(())
+    };
+    match tokio::time::timeout(std::time::Duration::from_secs(2), check).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready: database ok\n"),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: database unreachable\n",
+        ),
+    }
+}

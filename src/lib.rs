@@ -1,0 +1,36 @@
+//! kinerja: a GraphQL API server for the assessment and supervision of ASN performance in an
+//! Indonesian city government.
+//!
+//! The crate is split by domain area (`units`, `asn`, …), each holding its diesel models, its
+//! queries, its GraphQL types and its loaders, plus shared modules: `config`, `db`, `auth`,
+//! `error`, `graphql` (schema assembly, limits, pagination), `http` (transport) and `seed`.
+
+pub mod asn;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod ids;
+pub mod seed;
+pub mod units;
+
+use std::sync::Arc;
+
+use crate::auth::jwt::JwtKeys;
+use crate::config::Limits;
+use crate::db::PgPool;
+use crate::http::{AppState, Metrics};
+
+/// Builds the router over `pool` with `keys` and `limits`.
+pub fn app(pool: PgPool, keys: JwtKeys, limits: Limits, report_statements: bool) -> axum::Router {
+    let state = AppState {
+        schema: graphql::build_schema(limits, report_statements),
+        pool,
+        keys,
+        limits,
+        metrics: Arc::new(Metrics::default()),
+    };
+    http::router(state)
+}

@@ -1,0 +1,142 @@
+//! The `kinerja` command: `serve`, `migrate`, `seed`, `schema`, `token`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kinerja::auth::jwt::JwtKeys;
+use kinerja::config::{DbConfig, JwtConfig, ServeConfig};
+use kinerja::error::{AppError, AppResult};
+use kinerja::{db, seed};
+
+/// GraphQL API server for ASN performance assessment and supervision.
+#[derive(Parser)]
+#[command(name = "kinerja", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    db: DbConfig,
+    #[command(flatten)]
+    jwt: JwtConfig,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (creates the database and runs pending migrations first).
+    Serve(ServeConfig),
+    /// Create the database if missing and run pending migrations.
+    Migrate,
+    /// Load a data set into the database (which must be empty of it).
+    Seed {
+        /// Which data set.
+        #[arg(value_enum)]
+        set: SeedSet,
+        /// Random seed for generated data sets.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Print a JWT for the ASN with this NIP, signed with the configured secret.
+    Token {
+        /// NIP of the ASN the token speaks for.
+        #[arg(long)]
+        nip: String,
+        /// Validity in seconds.
+        #[arg(long, default_value_t = 8 * 3600)]
+        ttl: u64,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SeedSet {
+    /// A small, deterministic slice of Pemerintah Kota Dumai with the README personas.
+    Demo,
+    /// City-scale generated data.
+    City,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "kinerja=info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {}", err.message());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> AppResult<()> {
+    match cli.command {
+        Command::Serve(config) => {
+            let keys = JwtKeys::from_config(&cli.jwt, Some(config.bind))?;
+            prepare_database(&cli.db).await?;
+            let pool = db::pool(&cli.db.database_url, cli.db.db_pool_size)?;
+            if config.demo {
+                let report = seed::demo(&db::Db::new(pool.clone())).await?;
+                tracing::info!("{report}");
+            }
+            let app = kinerja::app(pool, keys, config.limits, config.report_statements);
+            let listener = tokio::net::TcpListener::bind(config.bind)
+                .await
+                .map_err(|err| {
+                    AppError::bad_input(format!("cannot listen on {}: {err}", config.bind))
+                })?;
+            tracing::info!("kinerja listening on http://{}/graphql", config.bind);
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+                .map_err(AppError::internal)
+        }
+        Command::Migrate => prepare_database(&cli.db).await,
+        Command::Seed { set, seed: _ } => {
+            prepare_database(&cli.db).await?;
+            let pool = db::pool(&cli.db.database_url, 2)?;
+            match set {
+                SeedSet::Demo => {
+                    let report = seed::demo(&db::Db::new(pool)).await?;
+                    println!("{report}");
+                    Ok(())
+                }
+                SeedSet::City => Err(AppError::bad_input(
+                    "`seed city` is not available yet; use `seed demo`",
+                )),
+            }
+        }
+        Command::Schema => {
+            print!("{}", kinerja::graphql::sdl());
+            Ok(())
+        }
+        Command::Token { nip, ttl } => {
+            let nip = kinerja::asn::nip::Nip::parse(&nip)?;
+            let keys = JwtKeys::from_config(&cli.jwt, None)?;
+            println!("{}", keys.issue(nip.as_str(), ttl)?);
+            Ok(())
+        }
+    }
+}
+
+async fn prepare_database(config: &DbConfig) -> AppResult<()> {
+    if db::create_database_if_missing(&config.database_url).await? {
+        tracing::info!("created the database");
+    }
+    let ran = db::run_migrations(&config.database_url).await?;
+    if ran > 0 {
+        tracing::info!(migrations = ran, "ran pending migrations");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutting down");
+}

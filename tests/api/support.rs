@@ -1,0 +1,259 @@
+//! Test harness: one PostgreSQL database per test, cloned from a template that is migrated and
+//! seeded with the demo data once per schema version; clients per persona; a real HTTP server.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_graphql::{Request, Variables};
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use kinerja::auth::jwt::JwtKeys;
+use kinerja::auth::load_viewer;
+use kinerja::config::Limits;
+use kinerja::db::{self, Db, PgPool};
+use kinerja::graphql::{KinerjaSchema, build_schema, prepare};
+use serde_json::Value;
+
+/// The PostgreSQL server the tests use.
+pub fn server_url() -> String {
+    std::env::var("KINERJA_TEST_DATABASE_SERVER")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+/// The secret test tokens are signed with.
+pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
+
+pub use kinerja::seed::demo_data::personas;
+
+/// A fingerprint of everything the template depends on.
+fn template_name() -> String {
+    let mut hasher = DefaultHasher::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = walk(&root.join("migrations"));
+    files.push(root.join("src/seed/demo_data.rs"));
+    files.push(root.join("src/seed/mod.rs"));
+    files.sort();
+    for file in files {
+        file.to_string_lossy().hash(&mut hasher);
+        std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
+    }
+    format!("kinerja_tpl_{:016x}", hasher.finish())
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Makes sure the template exists; safe across concurrent test processes.
+async fn ensure_template() -> String {
+    let name = template_name();
+    let admin_url = format!("{}/postgres", server_url());
+    let mut admin = AsyncPgConnection::establish(&admin_url)
+        .await
+        .expect("connect to postgres");
+    admin
+        .batch_execute("SELECT pg_advisory_lock(74211)")
+        .await
+        .expect("lock");
+    let exists: bool = {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        #[derive(QueryableByName)]
+        struct Found {
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            found: bool,
+        }
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS found")
+            .bind::<diesel::sql_types::Text, _>(&name)
+            .get_result::<Found>(&mut admin)
+            .await
+            .expect("check template")
+            .found
+    };
+    if !exists {
+        let building = format!("{name}_building");
+        let url = format!("{}/{building}", server_url());
+        db::drop_database(&url).await.expect("drop stale");
+        db::create_database_if_missing(&url)
+            .await
+            .expect("create template");
+        db::run_migrations(&url).await.expect("migrate template");
+        let pool = db::pool(&url, 2).expect("pool");
+        kinerja::seed::demo(&Db::new(pool.clone()))
+            .await
+            .expect("seed template");
+        pool.close();
+        drop(pool);
+        admin
+            .batch_execute(&format!(
+                "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
+            ))
+            .await
+            .expect("publish template");
+    }
+    admin
+        .batch_execute("SELECT pg_advisory_unlock(74211)")
+        .await
+        .expect("unlock");
+    name
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// One test's database, server and schema.
+pub struct TestApp {
+    pub url: String,
+    pub pool: PgPool,
+    pub schema: KinerjaSchema,
+    pub keys: JwtKeys,
+    pub addr: SocketAddr,
+    name: String,
+}
+
+impl TestApp {
+    /// A fresh copy of the demo database with a server on an ephemeral port.
+    pub async fn new() -> TestApp {
+        Self::with_limits(Limits::default()).await
+    }
+
+    /// Like [`TestApp::new`] with other request limits.
+    pub async fn with_limits(limits: Limits) -> TestApp {
+        let template = ensure_template().await;
+        let name = format!(
+            "kinerja_t_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url()))
+            .await
+            .expect("connect");
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await
+            .expect("drop old test database");
+        admin
+            .batch_execute(&format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+            ))
+            .await
+            .expect("clone template");
+        let url = format!("{}/{name}", server_url());
+        let pool = db::pool(&url, 8).expect("pool");
+        let keys = JwtKeys::hs256(SECRET);
+        let router = kinerja::app(pool.clone(), keys.clone(), limits, true);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        TestApp {
+            url,
+            pool,
+            schema: build_schema(limits, true),
+            keys,
+            addr,
+            name,
+        }
+    }
+
+    /// A token for `nip`.
+    pub fn token(&self, nip: &str) -> String {
+        self.keys.issue(nip, 3600).expect("token")
+    }
+
+    /// Runs `query` in-process as the ASN with `nip` (or anonymously); returns the response
+    /// JSON and the number of SQL statements the request issued, viewer lookup included.
+    pub async fn run(&self, nip: Option<&str>, query: &str, variables: Value) -> (Value, usize) {
+        let db = Db::new(self.pool.clone());
+        let viewer = match nip {
+            Some(nip) => {
+                let mut conn = db.conn().await.expect("conn");
+                Some(load_viewer(&mut conn, nip).await.expect("viewer"))
+            }
+            None => None,
+        };
+        let request = Request::new(query).variables(Variables::from_json(variables));
+        let response = self
+            .schema
+            .execute(prepare(request, db.clone(), viewer))
+            .await;
+        (
+            serde_json::to_value(&response).expect("json"),
+            db.statements(),
+        )
+    }
+
+    /// [`TestApp::run`] without the count.
+    pub async fn query(&self, nip: &str, query: &str, variables: Value) -> Value {
+        self.run(Some(nip), query, variables).await.0
+    }
+
+    /// `http://…/path` of the test server.
+    pub fn http(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A connection for arranging fixtures.
+    pub async fn conn(&self) -> db::Conn {
+        Db::new(self.pool.clone()).conn().await.expect("conn")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.pool.close();
+        let url = self.url.clone();
+        let _ = &self.name;
+        // Async work cannot run in Drop; a short-lived runtime on another thread drops the
+        // database (WITH FORCE ends the server task's connections).
+        let _ = std::thread::spawn(move || {
+            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                let _ = runtime.block_on(db::drop_database(&url));
+            }
+        })
+        .join();
+    }
+}
+
+/// The error codes of a response, in order.
+pub fn codes(response: &Value) -> Vec<String> {
+    response["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    e["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("<none>")
+                        .to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Asserts a response has no errors and returns its data.
+pub fn data(response: Value) -> Value {
+    assert!(
+        response.get("errors").is_none(),
+        "unexpected errors: {response:#}"
+    );
+    response["data"].clone()
+}

@@ -1,0 +1,106 @@
+//! The graphql-transport-ws WebSocket: authentication in `connection_init` and operations.
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+use crate::support::{TestApp, personas};
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(app: &TestApp) -> Socket {
+    let mut request = format!("ws://{}/graphql", app.addr)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (socket, response) = tokio_tungstenite::connect_async(request).await.unwrap();
+    assert_eq!(
+        response.headers()["sec-websocket-protocol"],
+        "graphql-transport-ws"
+    );
+    socket
+}
+
+async fn next_json(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(5), socket.next())
+            .await
+            .expect("a message within 5 s")
+            .expect("socket open")
+            .expect("no error");
+        match message {
+            Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+            Message::Close(frame) => return json!({ "close": frame.map(|f| u16::from(f.code)) }),
+            _ => continue,
+        }
+    }
+}
+
+async fn send(socket: &mut Socket, value: Value) {
+    socket
+        .send(Message::Text(value.to_string().into()))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_authenticated_socket_runs_operations() {
+    let app = TestApp::new().await;
+    let mut socket = connect(&app).await;
+    let token = app.token(personas::PERAWAT);
+    send(&mut socket, json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } })).await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    send(&mut socket, json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ viewer { nip supervisor { nip } } }" } })).await;
+    let next = next_json(&mut socket).await;
+    assert_eq!(next["type"], "next");
+    assert_eq!(next["payload"]["data"]["viewer"]["nip"], personas::PERAWAT);
+    assert_eq!(
+        next["payload"]["data"]["viewer"]["supervisor"]["nip"],
+        personas::KEPALA_PUSKESMAS
+    );
+    assert_eq!(
+        next_json(&mut socket).await,
+        json!({ "id": "1", "type": "complete" })
+    );
+}
+
+#[tokio::test]
+async fn a_bad_or_missing_token_closes_with_4403() {
+    let app = TestApp::new().await;
+    for payload in [
+        json!({}),
+        json!({ "authorization": "Bearer nope" }),
+        json!({ "authorization": 42 }),
+    ] {
+        let mut socket = connect(&app).await;
+        send(
+            &mut socket,
+            json!({ "type": "connection_init", "payload": payload }),
+        )
+        .await;
+        assert_eq!(
+            next_json(&mut socket).await,
+            json!({ "close": 4403 }),
+            "{payload}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn operations_before_the_handshake_close_with_4401() {
+    let app = TestApp::new().await;
+    let mut socket = connect(&app).await;
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ __typename }" } }),
+    )
+    .await;
+    assert_eq!(next_json(&mut socket).await, json!({ "close": 4401 }));
+    let _ = CloseCode::Normal;
+}
