@@ -70,6 +70,45 @@ impl Default for Limits {
     }
 }
 
+/// Configurable parameters of the domain rules.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct RuleSettings {
+    /// Days after an activity's date within which it may still be reported.
+    #[arg(long, env = "KINERJA_ACTIVITY_WINDOW_DAYS", default_value_t = 7)]
+    pub activity_window_days: i64,
+    /// Effective minutes of work expected per month.
+    #[arg(long, env = "KINERJA_MONTHLY_TARGET_MINUTES", default_value_t = 6750)]
+    pub monthly_target_minutes: i64,
+    /// Calendar days after publication within which an appeal may be filed.
+    #[arg(long, env = "KINERJA_APPEAL_WINDOW_DAYS", default_value_t = 14)]
+    pub appeal_window_days: i64,
+    /// Hours east of UTC of the local calendar (7 = WIB).
+    #[arg(long, env = "KINERJA_UTC_OFFSET_HOURS", default_value_t = 7)]
+    pub utc_offset_hours: i32,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        Self {
+            activity_window_days: 7,
+            monthly_target_minutes: 6750,
+            appeal_window_days: 14,
+            utc_offset_hours: 7,
+        }
+    }
+}
+
+/// Everything the GraphQL schema is configured with.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    /// Request limits.
+    pub limits: Limits,
+    /// Rule parameters.
+    pub rules: RuleSettings,
+    /// Whether responses report `extensions.sqlStatements`.
+    pub report_statements: bool,
+}
+
 /// Settings of `serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
@@ -84,4 +123,17 @@ pub struct ServeConfig {
     pub report_statements: bool,
     #[command(flatten)]
     pub limits: Limits,
+    #[command(flatten)]
+    pub rules: RuleSettings,
+}
+
+impl ServeConfig {
+    /// The schema settings these flags describe.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            limits: self.limits,
+            rules: self.rules,
+            report_statements: self.report_statements,
+        }
+    }
 }

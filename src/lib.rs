@@ -6,10 +6,13 @@
 //! `error`, `graphql` (schema assembly, limits, pagination), `http` (transport) and `seed`.
 
 pub mod asn;
+pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod ids;
@@ -19,17 +22,18 @@ pub mod units;
 use std::sync::Arc;
 
 use crate::auth::jwt::JwtKeys;
-use crate::config::Limits;
+use crate::clock::Time;
+use crate::config::Settings;
 use crate::db::PgPool;
 use crate::http::{AppState, Metrics};
 
-/// Builds the router over `pool` with `keys` and `limits`.
-pub fn app(pool: PgPool, keys: JwtKeys, limits: Limits, report_statements: bool) -> axum::Router {
+/// Builds the router over `pool`, verifying tokens with `keys`.
+pub fn app(pool: PgPool, keys: JwtKeys, settings: Settings, time: Time) -> axum::Router {
     let state = AppState {
-        schema: graphql::build_schema(limits, report_statements),
+        schema: graphql::build_schema(settings, time),
         pool,
         keys,
-        limits,
+        limits: settings.limits,
         metrics: Arc::new(Metrics::default()),
     };
     http::router(state)

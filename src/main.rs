@@ -85,7 +85,13 @@ async fn run(cli: Cli) -> AppResult<()> {
                 let report = seed::demo(&db::Db::new(pool.clone())).await?;
                 tracing::info!("{report}");
             }
-            let app = kinerja::app(pool, keys, config.limits, config.report_statements);
+            let offset =
+                kinerja::clock::offset_hours(config.rules.utc_offset_hours).ok_or_else(|| {
+                    AppError::bad_input("KINERJA_UTC_OFFSET_HOURS must be within ±23")
+                })?;
+            let time =
+                kinerja::clock::Time::new(std::sync::Arc::new(kinerja::clock::SystemClock), offset);
+            let app = kinerja::app(pool, keys, config.settings(), time);
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .map_err(|err| {

@@ -3,6 +3,8 @@
 use async_graphql::Context;
 
 use crate::auth::Viewer;
+use crate::clock::Time;
+use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::graphql::loaders::Loaders;
@@ -15,6 +17,10 @@ pub trait ContextExt {
     fn db(&self) -> AppResult<&Db>;
     /// The request's DataLoaders.
     fn loaders(&self) -> AppResult<&Loaders>;
+    /// The clock and local calendar.
+    fn time(&self) -> AppResult<&Time>;
+    /// Rule parameters and limits.
+    fn settings(&self) -> AppResult<&Settings>;
 }
 
 impl ContextExt for Context<'_> {
@@ -31,5 +37,15 @@ impl ContextExt for Context<'_> {
     fn loaders(&self) -> AppResult<&Loaders> {
         self.data_opt::<Loaders>()
             .ok_or_else(|| AppError::internal("request has no loaders"))
+    }
+
+    fn time(&self) -> AppResult<&Time> {
+        self.data_opt::<Time>()
+            .ok_or_else(|| AppError::internal("schema has no clock"))
+    }
+
+    fn settings(&self) -> AppResult<&Settings> {
+        self.data_opt::<Settings>()
+            .ok_or_else(|| AppError::internal("schema has no settings"))
     }
 }

@@ -13,7 +13,8 @@ use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Request, Sch
 
 use crate::asn::graphql::AsnQuery;
 use crate::auth::Viewer;
-use crate::config::Limits;
+use crate::clock::Time;
+use crate::config::Settings;
 use crate::db::{Db, PgPool};
 use crate::units::graphql::UnitsQuery;
 use guard::Guard;
@@ -26,15 +27,17 @@ pub struct Query(NodeQuery, AsnQuery, UnitsQuery);
 /// The kinerja schema.
 pub type KinerjaSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
-/// Builds the schema with the given limits.
-pub fn build_schema(limits: Limits, report_statements: bool) -> KinerjaSchema {
+/// Builds the schema with `settings`, reading the time from `time`.
+pub fn build_schema(settings: Settings, time: Time) -> KinerjaSchema {
     Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .extension(Guard {
-            limits,
-            report_statements,
+            limits: settings.limits,
+            report_statements: settings.report_statements,
         })
         // The parser's own nesting guard; the guard above reports the real limits.
-        .limit_recursive_depth(limits.max_depth.max(32))
+        .limit_recursive_depth(settings.limits.max_depth.max(32))
+        .data(settings)
+        .data(time)
         .finish()
 }
 
@@ -50,7 +53,7 @@ pub fn prepare(request: Request, db: Db, viewer: Option<Viewer>) -> Request {
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(Limits::default(), false).sdl()
+    build_schema(Settings::default(), Time::system_wib()).sdl()
 }
 
 /// A database handle for one request.
