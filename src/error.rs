@@ -100,6 +100,21 @@ impl AppError {
         Self::new(ErrorCode::BadUserInput, message)
     }
 
+    /// `CONFLICT`.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Conflict, message)
+    }
+
+    /// `INVALID_STATE`.
+    pub fn invalid_state(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidState, message)
+    }
+
+    /// `DEADLINE_PASSED`.
+    pub fn deadline_passed(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::DeadlinePassed, message)
+    }
+
     /// `QUERY_TOO_COMPLEX` naming the limit and the measured value.
     pub fn too_complex(what: &'static str, limit: usize, actual: usize) -> Self {
         Self::new(

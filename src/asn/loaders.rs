@@ -82,3 +82,20 @@ impl Loader<GrantsOf> for DbLoader {
         Ok(grants)
     }
 }
+
+/// An ASN with their unit, loaded through the request's loader: what the visibility rules need
+/// to decide on a record about that ASN.
+pub async fn with_unit(
+    loaders: &crate::graphql::loaders::Loaders,
+    id: AsnId,
+) -> Result<(Asn, crate::units::model::Unit), AppError> {
+    let asn = loaders
+        .load_one(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("no ASN with that id"))?;
+    let unit = loaders
+        .load_one(asn.unit_id)
+        .await?
+        .ok_or_else(|| AppError::internal("ASN without unit"))?;
+    Ok((asn, unit))
+}

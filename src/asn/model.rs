@@ -111,6 +111,24 @@ pub struct Asn {
 }
 
 impl Asn {
+    /// The facts write rules need (see [`crate::auth::rules`]).
+    pub fn person(&self) -> crate::auth::rules::Person<'_> {
+        crate::auth::rules::Person {
+            id: self.id,
+            supervisor_id: self.supervisor_id,
+            supervisor_path: &self.supervisor_path,
+            unit_id: self.unit_id,
+        }
+    }
+
+    /// The facts read rules need, given the path of the ASN's unit.
+    pub fn subject<'a>(&'a self, unit_path: &'a str) -> crate::auth::rules::Subject<'a> {
+        crate::auth::rules::Subject {
+            supervisor_path: &self.supervisor_path,
+            unit_path,
+        }
+    }
+
     /// Ids of the supervisor chain, nearest first (atasan langsung, then their atasan, …).
     pub fn chain_ids(&self) -> Vec<AsnId> {
         let mut ids: Vec<AsnId> = crate::units::model::path_ids(&self.supervisor_path)

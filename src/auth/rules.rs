@@ -6,7 +6,13 @@
 //! - personal records of an ASN (activities, evaluations, observations, feedback, appeals, and
 //!   their role grants) are readable by the ASN themself, everyone above them in the supervisor
 //!   chain, a UNIT_ADMIN of a unit at or above theirs, and ADMIN; ANALYST gets aggregates only;
-//! - roles are granted by ADMIN.
+//! - INSPECTOR reads the evaluations and activities of ASN in the units (and sub-units) of the
+//!   supervision visits they made;
+//! - feedback is readable by its author too; observations by the inspectors who made them;
+//!   an evaluation by its evaluator;
+//! - writes: the direct supervisor reviews activities and evaluates; the atasan pejabat penilai
+//!   (or ADMIN when there is none) decides appeals; supervisors above, peers in the same unit
+//!   and the ASN themself give feedback; INSPECTOR records visits; ADMIN grants roles.
 //!
 //! Each rule exists twice, in the same file: as a predicate over one record (for `node(id)` and
 //! nested fields) and as a SQL filter (for connections, counts and aggregates), so a list can
@@ -18,6 +24,7 @@ use diesel::sql_types::Bool;
 
 use super::{Role, Viewer};
 use crate::db::schema::{asn, units};
+use crate::ids::{AsnId, UnitId};
 
 /// Whose record something is: the facts the visibility rules need.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +35,15 @@ pub struct Subject<'a> {
     pub unit_path: &'a str,
 }
 
+/// What a personal record is, for the rules that differ between kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    /// Feedback, observations, appeals, role grants, audit entries.
+    Personal,
+    /// Evaluations and activities, which inspectors also read for the units they visit.
+    Inspectable,
+}
+
 /// Every authenticated caller may read the directory.
 pub fn can_read_directory(_viewer: &Viewer) -> bool {
     true
@@ -35,7 +51,12 @@ pub fn can_read_directory(_viewer: &Viewer) -> bool {
 
 /// Whether `viewer` may read the personal records of `subject`.
 pub fn can_read_personal(viewer: &Viewer, subject: Subject<'_>) -> bool {
-    match personal_scope(viewer) {
+    can_read(viewer, subject, RecordKind::Personal)
+}
+
+/// Whether `viewer` may read records of `kind` about `subject`.
+pub fn can_read(viewer: &Viewer, subject: Subject<'_>, kind: RecordKind) -> bool {
+    match scope(viewer, kind) {
         PersonalScope::All => true,
         PersonalScope::Limited {
             chain_prefix,
@@ -71,17 +92,26 @@ pub enum PersonalScope {
 
 /// The viewer's personal-record scope.
 pub fn personal_scope(viewer: &Viewer) -> PersonalScope {
+    scope(viewer, RecordKind::Personal)
+}
+
+/// The set of ASN whose records of `kind` the viewer may read.
+pub fn scope(viewer: &Viewer, kind: RecordKind) -> PersonalScope {
     if viewer.has_role(Role::Admin) {
         return PersonalScope::All;
     }
+    let mut unit_prefixes: Vec<String> = viewer
+        .grants
+        .iter()
+        .filter(|grant| grant.role == Role::UnitAdmin)
+        .filter_map(|grant| grant.unit_path.clone())
+        .collect();
+    if kind == RecordKind::Inspectable && viewer.has_role(Role::Inspector) {
+        unit_prefixes.extend(viewer.inspected_unit_paths.iter().cloned());
+    }
     PersonalScope::Limited {
         chain_prefix: viewer.supervisor_path.clone(),
-        unit_prefixes: viewer
-            .grants
-            .iter()
-            .filter(|grant| grant.role == Role::UnitAdmin)
-            .filter_map(|grant| grant.unit_path.clone())
-            .collect(),
+        unit_prefixes,
     }
 }
 
@@ -91,7 +121,24 @@ pub type AsnUnitFilter = Box<dyn BoxableExpression<asn::table, Pg, SqlType = Boo
 /// A filter on `asn` rows keeping those whose personal records `viewer` may read. The unit
 /// condition is a sub-select, so the filter composes with any query over `asn`.
 pub fn personal_filter(viewer: &Viewer) -> AsnUnitFilter {
-    match personal_scope(viewer) {
+    filter(viewer, RecordKind::Personal)
+}
+
+/// Ids of the ASN whose records of `kind` the viewer may read, as a sub-select for
+/// `column.eq_any(…)` on any table that names an ASN.
+pub fn readable_asn_ids(
+    viewer: &Viewer,
+    kind: RecordKind,
+) -> asn::BoxedQuery<'static, Pg, diesel::sql_types::BigInt> {
+    asn::table
+        .filter(filter(viewer, kind))
+        .select(asn::id)
+        .into_boxed()
+}
+
+/// [`can_read`] as a filter on `asn` rows.
+pub fn filter(viewer: &Viewer, kind: RecordKind) -> AsnUnitFilter {
+    match scope(viewer, kind) {
         PersonalScope::All => Box::new(diesel::dsl::sql::<Bool>("TRUE")),
         PersonalScope::Limited {
             chain_prefix,
@@ -110,11 +157,53 @@ pub fn personal_filter(viewer: &Viewer) -> AsnUnitFilter {
     }
 }
 
+/// The facts about an ASN that write rules need.
+#[derive(Debug, Clone, Copy)]
+pub struct Person<'a> {
+    /// Their id.
+    pub id: AsnId,
+    /// Their direct supervisor.
+    pub supervisor_id: Option<AsnId>,
+    /// Their supervisor-chain path.
+    pub supervisor_path: &'a str,
+    /// Their unit.
+    pub unit_id: UnitId,
+}
+
+/// The direct supervisor (pejabat penilai) of `subject`: reviews their activities, agrees their
+/// targets and evaluates them.
+pub fn is_direct_supervisor(viewer: &Viewer, subject: Person<'_>) -> bool {
+    subject.supervisor_id == Some(viewer.asn_id)
+}
+
+/// The atasan pejabat penilai decides an appeal against `evaluator`'s evaluation; an ADMIN
+/// decides when the evaluator has no supervisor.
+pub fn may_decide_appeal(viewer: &Viewer, evaluator: Person<'_>) -> bool {
+    match evaluator.supervisor_id {
+        Some(atasan) => atasan == viewer.asn_id,
+        None => viewer.has_role(Role::Admin),
+    }
+}
+
+/// Supervisors at any level above, peers in the same unit and the ASN themself may give
+/// feedback to `recipient`.
+pub fn may_give_feedback(viewer: &Viewer, recipient: Person<'_>) -> bool {
+    recipient.id == viewer.asn_id
+        || recipient
+            .supervisor_path
+            .starts_with(&viewer.supervisor_path)
+        || recipient.unit_id == viewer.unit_id
+}
+
+/// Only the independent team records supervision visits.
+pub fn may_record_visit(viewer: &Viewer) -> bool {
+    viewer.has_role(Role::Inspector)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::auth::Grant;
-    use crate::ids::{AsnId, UnitId};
 
     fn viewer(path: &str, grants: Vec<Grant>) -> Viewer {
         Viewer {
@@ -122,6 +211,7 @@ mod tests {
             unit_id: UnitId(1),
             supervisor_path: path.to_owned(),
             grants,
+            inspected_unit_paths: Vec::new(),
         }
     }
 
@@ -184,5 +274,112 @@ mod tests {
             assert!(!can_read_personal(&v, subject("/2/", "/1/")), "{role:?}");
             assert!(can_read_directory(&v));
         }
+    }
+}
+
+#[cfg(test)]
+mod write_rules {
+    use super::*;
+    use crate::auth::Grant;
+
+    fn viewer(id: i64, path: &str, unit: i64, roles: &[Role]) -> Viewer {
+        Viewer {
+            asn_id: AsnId(id),
+            unit_id: UnitId(unit),
+            supervisor_path: path.to_owned(),
+            grants: roles
+                .iter()
+                .map(|role| Grant {
+                    role: *role,
+                    unit_id: None,
+                    unit_path: None,
+                })
+                .collect(),
+            inspected_unit_paths: vec!["/1/5/".to_owned()],
+        }
+    }
+
+    fn person(id: i64, supervisor: Option<i64>, path: &'static str, unit: i64) -> Person<'static> {
+        Person {
+            id: AsnId(id),
+            supervisor_id: supervisor.map(AsnId),
+            supervisor_path: path,
+            unit_id: UnitId(unit),
+        }
+    }
+
+    #[test]
+    fn only_the_direct_supervisor_evaluates() {
+        let boss = viewer(3, "/1/3/", 1, &[]);
+        assert!(is_direct_supervisor(
+            &boss,
+            person(7, Some(3), "/1/3/7/", 2)
+        ));
+        assert!(
+            !is_direct_supervisor(&boss, person(9, Some(7), "/1/3/7/9/", 2)),
+            "two levels down"
+        );
+        assert!(
+            !is_direct_supervisor(&boss, person(3, Some(1), "/1/3/", 1)),
+            "self"
+        );
+    }
+
+    #[test]
+    fn appeals_go_to_the_atasan_or_an_admin() {
+        let atasan = viewer(1, "/1/", 1, &[]);
+        let admin = viewer(50, "/50/", 9, &[Role::Admin]);
+        let evaluator = person(3, Some(1), "/1/3/", 1);
+        assert!(may_decide_appeal(&atasan, evaluator));
+        assert!(
+            !may_decide_appeal(&admin, evaluator),
+            "admin only without an atasan"
+        );
+        let top = person(1, None, "/1/", 1);
+        assert!(may_decide_appeal(&admin, top));
+        assert!(!may_decide_appeal(&atasan, top));
+    }
+
+    #[test]
+    fn feedback_from_above_peers_and_self() {
+        let me = viewer(3, "/1/3/", 4, &[]);
+        assert!(
+            may_give_feedback(&me, person(3, Some(1), "/1/3/", 4)),
+            "self"
+        );
+        assert!(
+            may_give_feedback(&me, person(9, Some(7), "/1/3/7/9/", 8)),
+            "below, any level"
+        );
+        assert!(
+            may_give_feedback(&me, person(5, Some(1), "/1/5/", 4)),
+            "peer in the unit"
+        );
+        assert!(
+            !may_give_feedback(&me, person(1, None, "/1/", 2)),
+            "own supervisor elsewhere"
+        );
+        assert!(
+            !may_give_feedback(&me, person(6, Some(1), "/1/6/", 2)),
+            "stranger"
+        );
+    }
+
+    #[test]
+    fn inspectors_read_inspectable_records_of_visited_units_only() {
+        let inspector = viewer(40, "/40/", 9, &[Role::Inspector]);
+        let visited = Subject {
+            supervisor_path: "/2/",
+            unit_path: "/1/5/8/",
+        };
+        assert!(can_read(&inspector, visited, RecordKind::Inspectable));
+        assert!(!can_read(&inspector, visited, RecordKind::Personal));
+        let elsewhere = Subject {
+            supervisor_path: "/2/",
+            unit_path: "/1/6/",
+        };
+        assert!(!can_read(&inspector, elsewhere, RecordKind::Inspectable));
+        assert!(may_record_visit(&inspector));
+        assert!(!may_record_visit(&viewer(3, "/3/", 1, &[Role::Admin])));
     }
 }

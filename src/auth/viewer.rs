@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::db::Conn;
-use crate::db::schema::{asn, role_grants, units};
+use crate::db::schema::{asn, role_grants, supervision_visit_members, supervision_visits, units};
 use crate::error::{AppError, AppResult};
 use crate::ids::{AsnId, UnitId};
 
@@ -55,6 +55,8 @@ pub struct Viewer {
     pub supervisor_path: String,
     /// Their role grants.
     pub grants: Vec<Grant>,
+    /// For an INSPECTOR, the paths of the units their supervision visits covered.
+    pub inspected_unit_paths: Vec<String>,
 }
 
 impl Viewer {
@@ -74,8 +76,8 @@ type ViewerRow = (
     Option<String>,
 );
 
-/// Loads the viewer for the NIP of a verified token in one statement. A NIP that names no
-/// active ASN is `UNAUTHENTICATED`.
+/// Loads the viewer for the NIP of a verified token in one statement (two for an INSPECTOR,
+/// whose visited units are loaded too). A NIP that names no active ASN is `UNAUTHENTICATED`.
 pub async fn load_viewer(conn: &mut Conn, nip: &str) -> AppResult<Viewer> {
     let rows: Vec<ViewerRow> = asn::table
         .left_join(role_grants::table.on(role_grants::asn_id.eq(asn::id)))
@@ -107,10 +109,22 @@ pub async fn load_viewer(conn: &mut Conn, nip: &str) -> AppResult<Viewer> {
             })
         })
         .collect();
-    Ok(Viewer {
+    let mut viewer = Viewer {
         asn_id,
         unit_id,
         supervisor_path,
         grants,
-    })
+        inspected_unit_paths: Vec::new(),
+    };
+    if viewer.has_role(Role::Inspector) {
+        viewer.inspected_unit_paths = supervision_visits::table
+            .inner_join(supervision_visit_members::table)
+            .inner_join(units::table)
+            .filter(supervision_visit_members::asn_id.eq(asn_id))
+            .select(units::path)
+            .distinct()
+            .load(conn)
+            .await?;
+    }
+    Ok(viewer)
 }
