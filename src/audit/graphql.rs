@@ -1,0 +1,129 @@
+//! GraphQL face of the audit trail: `AuditEntry`, reachable from the records it describes and
+//! from `Asn.auditTrail` (readable by whoever may read that ASN's personal records).
+
+use async_graphql::{Context, ID, Json, Object};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::asn::model::Asn;
+use crate::db::schema::audit_log;
+use crate::error::{AppError, AppResult};
+use crate::graphql::context::ContextExt;
+use crate::ids::{AsnId, encode_global};
+
+/// An audit-log row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
+pub struct AuditEntry {
+    /// Row id.
+    pub id: i64,
+    /// Who made the change.
+    pub actor_id: Option<AsnId>,
+    /// Whom the changed record is about.
+    pub subject_asn_id: Option<AsnId>,
+    /// GraphQL type of the changed record.
+    pub entity_type: String,
+    /// Row id of the changed record.
+    pub entity_id: i64,
+    /// What happened.
+    pub action: String,
+    /// State before.
+    pub before: Option<serde_json::Value>,
+    /// State after.
+    pub after: Option<serde_json::Value>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// One recorded change of a rating, status or decision.
+#[Object]
+impl AuditEntry {
+    /// Who made the change; null when the system did (e.g. an appeal window closing).
+    async fn actor(&self, ctx: &Context<'_>) -> AppResult<Option<Asn>> {
+        match self.actor_id {
+            Some(id) => ctx.loaders()?.load_one(id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// What happened, e.g. `CREATED`, `PUBLISHED`, `RATINGS_CHANGED`, `DECIDED`.
+    async fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// Global ID of the changed record.
+    async fn entity_id(&self) -> ID {
+        encode_global(&self.entity_type, self.entity_id)
+    }
+
+    /// Type of the changed record (`Evaluation`, `Appeal`, `Activity`, …).
+    async fn entity_type(&self) -> &str {
+        &self.entity_type
+    }
+
+    /// The changed fields before the change; null for a creation.
+    async fn before(&self) -> Option<Json<serde_json::Value>> {
+        self.before.clone().map(Json)
+    }
+
+    /// The changed fields after the change.
+    async fn after(&self) -> Option<Json<serde_json::Value>> {
+        self.after.clone().map(Json)
+    }
+
+    /// When the change was made.
+    async fn at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+
+    /// The ASN the changed record is about.
+    async fn subject(&self, ctx: &Context<'_>) -> AppResult<Option<Asn>> {
+        match self.subject_asn_id {
+            Some(id) => ctx.loaders()?.load_one(id).await,
+            None => Ok(None),
+        }
+    }
+}
+
+/// Entries about one record, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HistoryOf(pub &'static str, pub i64);
+
+impl async_graphql::dataloader::Loader<HistoryOf> for crate::graphql::loaders::DbLoader {
+    type Value = Vec<AuditEntry>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[HistoryOf],
+    ) -> Result<std::collections::HashMap<HistoryOf, Vec<AuditEntry>>, AppError> {
+        let mut out: std::collections::HashMap<HistoryOf, Vec<AuditEntry>> =
+            keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+        let mut conn = self.db.conn().await?;
+        // One statement per entity type in the batch (normally one).
+        let mut types: Vec<&'static str> = keys.iter().map(|k| k.0).collect();
+        types.sort_unstable();
+        types.dedup();
+        for entity_type in types {
+            let ids: Vec<i64> = keys
+                .iter()
+                .filter(|k| k.0 == entity_type)
+                .map(|k| k.1)
+                .collect();
+            let rows: Vec<AuditEntry> = audit_log::table
+                .filter(audit_log::entity_type.eq(entity_type))
+                .filter(audit_log::entity_id.eq_any(ids))
+                .order_by(audit_log::id)
+                .select(AuditEntry::as_select())
+                .load(&mut conn)
+                .await?;
+            for row in rows {
+                out.entry(HistoryOf(entity_type, row.entity_id))
+                    .or_default()
+                    .push(row);
+            }
+        }
+        Ok(out)
+    }
+}
