@@ -5,6 +5,7 @@
 //! queries, its GraphQL types and its loaders, plus shared modules: `config`, `db`, `auth`,
 //! `error`, `graphql` (schema assembly, limits, pagination), `http` (transport) and `seed`.
 
+pub mod appeals;
 pub mod asn;
 pub mod audit;
 pub mod auth;
@@ -12,10 +13,12 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod evaluations;
 pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod ratings;
 pub mod seed;
 pub mod units;
 

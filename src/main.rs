@@ -91,6 +91,7 @@ async fn run(cli: Cli) -> AppResult<()> {
                 })?;
             let time =
                 kinerja::clock::Time::new(std::sync::Arc::new(kinerja::clock::SystemClock), offset);
+            spawn_sweeper(pool.clone(), time.clone(), config.rules.appeal_window_days);
             let app = kinerja::app(pool, keys, config.settings(), time);
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
@@ -140,6 +141,25 @@ async fn prepare_database(config: &DbConfig) -> AppResult<()> {
         tracing::info!(migrations = ran, "ran pending migrations");
     }
     Ok(())
+}
+
+/// Finalises evaluations whose appeal window closed, once a minute.
+fn spawn_sweeper(pool: db::PgPool, time: kinerja::clock::Time, window_days: i64) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let db = db::Db::new(pool.clone());
+            match kinerja::evaluations::sweeper::finalize_due(&db, time.now(), window_days).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(
+                    evaluations = n,
+                    "finalised evaluations after their appeal window"
+                ),
+                Err(err) => tracing::warn!(error = err.message(), "finalising evaluations failed"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

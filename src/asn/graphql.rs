@@ -150,6 +150,18 @@ impl Asn {
         Ok(connection(page.rows, window, Some(page.total)).into())
     }
 
+    /// The ASN's evaluations the viewer may read, newest period first (drafts are hidden from
+    /// the ASN themself).
+    #[graphql(complexity = "list_cost(first, None, child_complexity)")]
+    async fn evaluations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (≤ 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+    ) -> AppResult<crate::evaluations::graphql::EvaluationConnection> {
+        crate::evaluations::graphql::of_asn(ctx, self, first, after).await
+    }
+
     /// Roles granted to the ASN. Visible to the ASN, their supervisor chain, unit admins above
     /// them and admins; null for everyone else.
     async fn roles(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<RoleGrant>>> {

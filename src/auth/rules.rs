@@ -157,6 +157,31 @@ pub fn filter(viewer: &Viewer, kind: RecordKind) -> AsnUnitFilter {
     }
 }
 
+/// Whether `viewer` may read an evaluation of `evaluated` (whose facts are `subject`) written by
+/// `evaluator`: the evaluator always; otherwise the inspectable-record scope — except that a
+/// DRAFT stays hidden from the evaluated ASN until it is published.
+pub fn can_read_evaluation(
+    viewer: &Viewer,
+    subject: Subject<'_>,
+    evaluated: AsnId,
+    evaluator: AsnId,
+    is_draft: bool,
+) -> bool {
+    if is_draft && evaluated == viewer.asn_id {
+        return false;
+    }
+    evaluator == viewer.asn_id || can_read(viewer, subject, RecordKind::Inspectable)
+}
+
+/// Whether `viewer` may read an appeal filed by `appellant` (their facts) against an evaluation
+/// by `evaluator`: the personal-record scope of the appellant, the evaluator, and whoever is to
+/// decide it.
+pub fn can_read_appeal(viewer: &Viewer, appellant: Subject<'_>, evaluator: Person<'_>) -> bool {
+    can_read_personal(viewer, appellant)
+        || evaluator.id == viewer.asn_id
+        || may_decide_appeal(viewer, evaluator)
+}
+
 /// The facts about an ASN that write rules need.
 #[derive(Debug, Clone, Copy)]
 pub struct Person<'a> {
@@ -338,6 +363,31 @@ mod write_rules {
         let top = person(1, None, "/1/", 1);
         assert!(may_decide_appeal(&admin, top));
         assert!(!may_decide_appeal(&atasan, top));
+    }
+
+    #[test]
+    fn drafts_are_hidden_from_the_evaluated_asn_only() {
+        let nurse = viewer(7, "/1/3/7/", 2, &[]);
+        let own = Subject {
+            supervisor_path: "/1/3/7/",
+            unit_path: "/1/2/",
+        };
+        assert!(!can_read_evaluation(&nurse, own, AsnId(7), AsnId(3), true));
+        assert!(can_read_evaluation(&nurse, own, AsnId(7), AsnId(3), false));
+        let boss = viewer(3, "/1/3/", 2, &[]);
+        assert!(can_read_evaluation(&boss, own, AsnId(7), AsnId(3), true));
+        let former = viewer(9, "/9/", 5, &[]);
+        assert!(
+            can_read_evaluation(&former, own, AsnId(7), AsnId(9), false),
+            "the evaluator"
+        );
+        assert!(!can_read_evaluation(
+            &former,
+            own,
+            AsnId(7),
+            AsnId(3),
+            false
+        ));
     }
 
     #[test]

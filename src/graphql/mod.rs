@@ -9,7 +9,12 @@ pub mod loaders;
 pub mod node;
 pub mod pagination;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Request, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Request, Schema};
+
+use crate::appeals::graphql::AppealsQuery;
+use crate::appeals::mutations::AppealsMutation;
+use crate::evaluations::graphql::EvaluationsQuery;
+use crate::evaluations::mutations::EvaluationsMutation;
 
 use crate::asn::graphql::AsnQuery;
 use crate::auth::Viewer;
@@ -22,14 +27,24 @@ use node::NodeQuery;
 
 /// The root query type.
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, AsnQuery, UnitsQuery);
+pub struct Query(
+    NodeQuery,
+    AsnQuery,
+    UnitsQuery,
+    EvaluationsQuery,
+    AppealsQuery,
+);
+
+/// The root mutation type.
+#[derive(MergedObject, Default)]
+pub struct Mutation(EvaluationsMutation, AppealsMutation);
 
 /// The kinerja schema.
-pub type KinerjaSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type KinerjaSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema with `settings`, reading the time from `time`.
 pub fn build_schema(settings: Settings, time: Time) -> KinerjaSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .extension(Guard {
             limits: settings.limits,
             report_statements: settings.report_statements,

@@ -2,10 +2,12 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 
+use crate::appeals::model::Appeal;
 use crate::asn::model::Asn;
 use crate::error::{AppError, AppResult};
+use crate::evaluations::model::Evaluation;
 use crate::graphql::context::ContextExt;
-use crate::ids::{AsnId, UnitId, decode_global};
+use crate::ids::{AppealId, AsnId, EvaluationId, UnitId, decode_global};
 use crate::units::model::Unit;
 
 /// Anything with a global ID that `node(id:)` can fetch.
@@ -16,6 +18,10 @@ pub enum Node {
     Unit(Unit),
     /// An ASN.
     Asn(Asn),
+    /// An evaluation.
+    Evaluation(Evaluation),
+    /// An appeal.
+    Appeal(Appeal),
 }
 
 /// Most IDs `nodes` accepts at once.
@@ -33,6 +39,18 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .load_one(AsnId::from_global(id)?)
             .await?
             .map(Node::Asn),
+        EvaluationId::TYPE_NAME => Some(Node::Evaluation(
+            crate::evaluations::graphql::load_readable(ctx, EvaluationId::from_global(id)?).await?,
+        )),
+        AppealId::TYPE_NAME => {
+            let appeal = loaders.load_one(AppealId::from_global(id)?).await?;
+            match appeal {
+                Some(appeal) if !crate::appeals::graphql::readable(ctx, &appeal).await? => {
+                    return Err(AppError::forbidden("you may not read this appeal"));
+                }
+                other => other.map(Node::Appeal),
+            }
+        }
         other => {
             return Err(AppError::bad_input(format!(
                 "IDs of type {other} cannot be fetched with node"

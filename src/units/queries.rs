@@ -64,6 +64,14 @@ pub fn asn_in_subtree(root: UnitId) -> Box<dyn BoxableExpression<asn::table, Pg,
     )
 }
 
+/// Ids of the ASN working in `root` or one of its sub-units, as a sub-select.
+pub fn asn_ids_in_subtree(root: UnitId) -> asn::BoxedQuery<'static, Pg, BigInt> {
+    asn::table
+        .filter(asn_in_subtree(root))
+        .select(asn::id)
+        .into_boxed()
+}
+
 fn filtered(criteria: &UnitCriteria) -> units::BoxedQuery<'static, Pg> {
     let mut query = units::table.into_boxed();
     if let Some(parent) = criteria.parent {

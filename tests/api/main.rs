@@ -5,7 +5,9 @@
     reason = "test helpers fail loudly when a response has an unexpected shape"
 )]
 
+mod appeals;
 mod directory;
+pub mod evaluations;
 mod limits;
 mod pagination;
 mod schema_drift;
