@@ -126,3 +126,77 @@ async fn a_wide_nested_query_stays_bounded() {
     // subordinates, role grants): 11, measured, the same at 5×5 and 20×20.
     assert_eq!(large, 11, "{large} statements");
 }
+
+/// Gives every ASN of the fixture below `FIXTURE-{width}` except the heads a published
+/// evaluation by their head.
+async fn evaluate_fixture(app: &TestApp, width: usize) {
+    use kinerja::db::schema::evaluations;
+    let mut conn = app.conn().await;
+    let staff: Vec<(i64, Option<i64>)> = asn::table
+        .filter(asn::nip.like(format!("1985{width:03}%")))
+        .filter(asn::supervisor_id.is_not_null())
+        .select((asn::id, asn::supervisor_id))
+        .load(&mut conn)
+        .await
+        .unwrap();
+    for (id, supervisor) in staff {
+        diesel::insert_into(evaluations::table)
+            .values((
+                evaluations::asn_id.eq(id),
+                evaluations::evaluator_id.eq(supervisor.unwrap()),
+                evaluations::period_year.eq(2026),
+                evaluations::period_kind.eq("QUARTERLY"),
+                evaluations::period_number.eq(3),
+                evaluations::work_result_rating.eq("SESUAI_EKSPEKTASI"),
+                evaluations::behaviour_rating.eq("DI_ATAS_EKSPEKTASI"),
+                evaluations::predikat.eq("BAIK"),
+                evaluations::status.eq("PUBLISHED"),
+                evaluations::published_at.eq(crate::support::test_now()),
+            ))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+}
+
+const EVALUATIONS: &str = "query ($root: ID!) {
+  units(filter: { parentId: $root }, first: 20) {
+    edges { node { asns(first: 20) { edges { node {
+      name
+      evaluations(first: 5) { totalCount edges { node {
+        predikat status period { label } evaluator { name }
+        appeals { status } behaviourNotes { value } history { action }
+      } } }
+    } } } } }
+  }
+}";
+
+#[tokio::test]
+async fn units_asns_evaluations_appeals_stay_bounded() {
+    let mut counts = Vec::new();
+    for width in [5, 20] {
+        let app = TestApp::new().await;
+        let root = fixture(&app, width).await;
+        evaluate_fixture(&app, width).await;
+        let (body, statements) = app
+            .run(Some(personas::ADMIN), EVALUATIONS, json!({ "root": root }))
+            .await;
+        let body = data(body);
+        let evaluated: i64 = body["units"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|u| u["node"]["asns"]["edges"].as_array().unwrap().iter())
+            .map(|a| a["node"]["evaluations"]["totalCount"].as_i64().unwrap())
+            .sum();
+        assert_eq!(evaluated as usize, width * (width - 1));
+        counts.push(statements);
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "statements must not grow with rows: {counts:?}"
+    );
+    // viewer, units page, members, units of members, evaluations, evaluators, notes, history,
+    // appeals: 9, the same at 5×5 and 20×20.
+    assert_eq!(counts[1], 9, "{counts:?}");
+}
