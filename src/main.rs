@@ -82,7 +82,7 @@ async fn run(cli: Cli) -> AppResult<()> {
             prepare_database(&cli.db).await?;
             let pool = db::pool(&cli.db.database_url, cli.db.db_pool_size)?;
             if config.demo {
-                let report = seed::demo(&db::Db::new(pool.clone())).await?;
+                let report = seed::demo(&db::Db::new(pool.clone()), chrono::Utc::now()).await?;
                 tracing::info!("{report}");
             }
             let offset =
@@ -110,7 +110,7 @@ async fn run(cli: Cli) -> AppResult<()> {
             let pool = db::pool(&cli.db.database_url, 2)?;
             match set {
                 SeedSet::Demo => {
-                    let report = seed::demo(&db::Db::new(pool)).await?;
+                    let report = seed::demo(&db::Db::new(pool), chrono::Utc::now()).await?;
                     println!("{report}");
                     Ok(())
                 }

@@ -2,6 +2,7 @@
 //! the personas of the README; it is idempotent (a second run changes nothing).
 
 pub mod demo_data;
+pub mod reviews;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -29,6 +30,8 @@ pub struct SeedReport {
     pub asn: usize,
     /// Role grants inserted.
     pub roles: usize,
+    /// Evaluations written (through the API).
+    pub evaluations: usize,
     /// Whether the data set was already present (nothing inserted).
     pub already_present: bool,
 }
@@ -40,8 +43,8 @@ impl fmt::Display for SeedReport {
         }
         write!(
             f,
-            "seeded {} units, {} ASN, {} role grants",
-            self.units, self.asn, self.roles
+            "seeded {} units, {} ASN, {} role grants, {} evaluations",
+            self.units, self.asn, self.roles, self.evaluations
         )
     }
 }
@@ -53,8 +56,20 @@ fn enum_value<T: async_graphql::resolver_utils::EnumType + Copy>(
     from_name(name).ok_or_else(|| AppError::internal(format!("demo data: unknown {what} {name}")))
 }
 
-/// Loads the demo data set in one transaction.
-pub async fn demo(db: &Db) -> AppResult<SeedReport> {
+/// Loads the demo data set: the directory in one transaction, then the review records through
+/// the API with dates relative to `anchor` (normally now).
+pub async fn demo(db: &Db, anchor: chrono::DateTime<chrono::Utc>) -> AppResult<SeedReport> {
+    let mut report = directory(db).await?;
+    if report.already_present {
+        return Ok(report);
+    }
+    let actor = reviews::Actor::new(db.pool().clone(), anchor);
+    report.evaluations = reviews::evaluations(&actor, anchor).await?;
+    Ok(report)
+}
+
+/// Loads the directory (units, ASN, roles) in one transaction.
+async fn directory(db: &Db) -> AppResult<SeedReport> {
     let mut conn = db.conn().await?;
     let root_code = demo_data::UNITS
         .first()

@@ -43,9 +43,12 @@ async fn personas_have_their_supervisors_and_roles() {
 #[tokio::test]
 async fn seeding_twice_changes_nothing() {
     let app = TestApp::new().await;
-    let report = kinerja::seed::demo(&kinerja::db::Db::new(app.pool.clone()))
-        .await
-        .unwrap();
+    let report = kinerja::seed::demo(
+        &kinerja::db::Db::new(app.pool.clone()),
+        crate::support::test_now(),
+    )
+    .await
+    .unwrap();
     assert!(report.already_present);
     let count = data(
         app.query(
@@ -63,4 +66,34 @@ async fn seeding_twice_changes_nothing() {
         count["asns"]["totalCount"],
         kinerja::seed::demo_data::ASN.len()
     );
+}
+
+#[tokio::test]
+async fn reviews_cover_every_status_and_both_appeal_outcomes() {
+    let app = TestApp::new().await;
+    let body = data(
+        app.query(
+            personas::ADMIN,
+            "{ evaluations(first: 100) { nodes { status asn { nip } } }
+               open: appeals(filter: { status: [OPEN] }) { totalCount }
+               decided: appeals(filter: { status: [REJECTED, REVISED] }) { totalCount } }",
+            json!({}),
+        )
+        .await,
+    );
+    let nodes = body["evaluations"]["nodes"].as_array().unwrap();
+    for status in ["DRAFT", "PUBLISHED", "APPEALED", "FINAL"] {
+        assert!(
+            nodes.iter().any(|n| n["status"] == status),
+            "no {status} evaluation: {body}"
+        );
+    }
+    assert!(
+        nodes
+            .iter()
+            .any(|n| n["status"] == "PUBLISHED" && n["asn"]["nip"] == personas::PERAWAT),
+        "the perawat persona has a PUBLISHED evaluation"
+    );
+    assert_eq!(body["open"]["totalCount"], 1);
+    assert_eq!(body["decided"]["totalCount"], 1);
 }

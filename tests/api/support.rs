@@ -33,14 +33,20 @@ fn template_name() -> String {
     let mut hasher = DefaultHasher::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files: Vec<_> = walk(&root.join("migrations"));
-    files.push(root.join("src/seed/demo_data.rs"));
-    files.push(root.join("src/seed/mod.rs"));
+    files.extend(walk(&root.join("src")));
     files.sort();
     for file in files {
         file.to_string_lossy().hash(&mut hasher);
         std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
     }
-    format!("kinerja_tpl_{:016x}", hasher.finish())
+    format!("{}{:016x}", template_prefix(), hasher.finish())
+}
+
+/// Template names of this checkout; each checkout cleans up only its own old templates.
+fn template_prefix() -> String {
+    let mut hasher = DefaultHasher::new();
+    env!("CARGO_MANIFEST_DIR").hash(&mut hasher);
+    format!("kinerja_tpl_{:08x}_", hasher.finish() as u32)
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -83,6 +89,23 @@ async fn ensure_template() -> String {
             .found
     };
     if !exists {
+        // Templates of earlier schema versions are no longer needed.
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        #[derive(QueryableByName)]
+        struct Stale {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            datname: String,
+        }
+        let stale: Vec<Stale> =
+            diesel::sql_query("SELECT datname FROM pg_database WHERE starts_with(datname, $1)")
+                .bind::<diesel::sql_types::Text, _>(template_prefix())
+                .load(&mut admin)
+                .await
+                .expect("list templates");
+        for old in stale {
+            let _ = db::drop_database(&format!("{}/{}", server_url(), old.datname)).await;
+        }
         let building = format!("{name}_building");
         let url = format!("{}/{building}", server_url());
         db::drop_database(&url).await.expect("drop stale");
@@ -91,7 +114,7 @@ async fn ensure_template() -> String {
             .expect("create template");
         db::run_migrations(&url).await.expect("migrate template");
         let pool = db::pool(&url, 2).expect("pool");
-        kinerja::seed::demo(&Db::new(pool.clone()))
+        kinerja::seed::demo(&Db::new(pool.clone()), test_now())
             .await
             .expect("seed template");
         pool.close();
