@@ -41,6 +41,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// This instance's event hub.
+    pub hub: Arc<crate::events::hub::Hub>,
 }
 
 /// The application router.

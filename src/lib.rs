@@ -18,6 +18,7 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod live;
 pub mod ratings;
 pub mod seed;
 pub mod units;
@@ -30,14 +31,24 @@ use crate::config::Settings;
 use crate::db::PgPool;
 use crate::http::{AppState, Metrics};
 
-/// Builds the router over `pool`, verifying tokens with `keys`.
-pub fn app(pool: PgPool, keys: JwtKeys, settings: Settings, time: Time) -> axum::Router {
+/// Builds the router over `pool` (for the database at `database_url`), verifying tokens with
+/// `keys`, and starts this instance's event listener.
+pub async fn app(
+    pool: PgPool,
+    database_url: &str,
+    keys: JwtKeys,
+    settings: Settings,
+    time: Time,
+) -> error::AppResult<axum::Router> {
+    let hub = events::hub::Hub::new();
+    hub.start(database_url.to_owned(), pool.clone()).await?;
     let state = AppState {
-        schema: graphql::build_schema(settings, time),
+        schema: graphql::build_schema(settings, time, hub.clone()),
         pool,
         keys,
         limits: settings.limits,
         metrics: Arc::new(Metrics::default()),
+        hub,
     };
-    http::router(state)
+    Ok(http::router(state))
 }

@@ -92,7 +92,8 @@ async fn run(cli: Cli) -> AppResult<()> {
             let time =
                 kinerja::clock::Time::new(std::sync::Arc::new(kinerja::clock::SystemClock), offset);
             spawn_sweeper(pool.clone(), time.clone(), config.rules.appeal_window_days);
-            let app = kinerja::app(pool, keys, config.settings(), time);
+            let app =
+                kinerja::app(pool, &cli.db.database_url, keys, config.settings(), time).await?;
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .map_err(|err| {

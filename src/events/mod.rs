@@ -2,6 +2,9 @@
 //! caused them, announced by `pg_notify('kinerja_events', id)` at commit (a trigger), and
 //! replayed by id by subscribers that missed them.
 
+pub mod hub;
+pub mod records;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -9,6 +12,25 @@ use serde_json::Value;
 
 use crate::db::schema::events;
 use crate::error::AppResult;
+
+/// The channel the outbox trigger notifies.
+pub const NOTIFY_CHANNEL: &str = "kinerja_events";
+
+/// An outbox row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events, check_for_backend(diesel::pg::Pg))]
+pub struct EventRow {
+    /// Monotonic id; subscribers resume after it.
+    pub id: i64,
+    /// What happened.
+    pub kind: EventKind,
+    /// Row id of the record it is about.
+    pub entity_id: i64,
+    /// Extra facts about the change.
+    pub payload: Value,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
 
 /// The kinds of events subscribers can receive.
 #[derive(

@@ -9,12 +9,16 @@ pub mod loaders;
 pub mod node;
 pub mod pagination;
 
-use async_graphql::{EmptySubscription, MergedObject, Request, Schema};
+use std::sync::Arc;
+
+use async_graphql::{MergedObject, Request, Schema};
 
 use crate::appeals::graphql::AppealsQuery;
 use crate::appeals::mutations::AppealsMutation;
 use crate::evaluations::graphql::EvaluationsQuery;
 use crate::evaluations::mutations::EvaluationsMutation;
+use crate::events::hub::Hub;
+use crate::live::Subscription;
 
 use crate::asn::graphql::AsnQuery;
 use crate::auth::Viewer;
@@ -40,11 +44,11 @@ pub struct Query(
 pub struct Mutation(EvaluationsMutation, AppealsMutation);
 
 /// The kinerja schema.
-pub type KinerjaSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type KinerjaSchema = Schema<Query, Mutation, Subscription>;
 
-/// Builds the schema with `settings`, reading the time from `time`.
-pub fn build_schema(settings: Settings, time: Time) -> KinerjaSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+/// Builds the schema with `settings`, reading the time from `time` and live events from `hub`.
+pub fn build_schema(settings: Settings, time: Time, hub: Arc<Hub>) -> KinerjaSchema {
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .extension(Guard {
             limits: settings.limits,
             report_statements: settings.report_statements,
@@ -53,6 +57,7 @@ pub fn build_schema(settings: Settings, time: Time) -> KinerjaSchema {
         .limit_recursive_depth(settings.limits.max_depth.max(32))
         .data(settings)
         .data(time)
+        .data(hub)
         .finish()
 }
 
@@ -68,7 +73,7 @@ pub fn prepare(request: Request, db: Db, viewer: Option<Viewer>) -> Request {
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(Settings::default(), Time::system_wib()).sdl()
+    build_schema(Settings::default(), Time::system_wib(), Hub::new()).sdl()
 }
 
 /// A database handle for one request.

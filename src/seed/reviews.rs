@@ -29,7 +29,7 @@ impl Actor {
         let clock = ManualClock::new(anchor);
         let time = Time::new(std::sync::Arc::new(clock.clone()), wib());
         Self {
-            schema: build_schema(Settings::default(), time),
+            schema: build_schema(Settings::default(), time, crate::events::hub::Hub::new()),
             pool,
             clock,
         }

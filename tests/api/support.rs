@@ -196,7 +196,9 @@ impl TestApp {
         let keys = JwtKeys::hs256(SECRET);
         let clock = ManualClock::new(test_now());
         let time = Time::new(std::sync::Arc::new(clock.clone()), wib());
-        let router = kinerja::app(pool.clone(), keys.clone(), settings, time.clone());
+        let router = kinerja::app(pool.clone(), &url, keys.clone(), settings, time.clone())
+            .await
+            .expect("app");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -208,11 +210,35 @@ impl TestApp {
             clock,
             url,
             pool,
-            schema: build_schema(settings, time),
+            schema: build_schema(settings, time, kinerja::events::hub::Hub::new()),
             keys,
             addr,
             name,
         }
+    }
+
+    /// Starts a second server instance on the same database (its own listener and hub);
+    /// returns its address.
+    pub async fn second_instance(&self) -> SocketAddr {
+        let pool = db::pool(&self.url, 4).expect("pool");
+        let time = Time::new(std::sync::Arc::new(self.clock.clone()), wib());
+        let router = kinerja::app(
+            pool,
+            &self.url,
+            self.keys.clone(),
+            Settings::default(),
+            time,
+        )
+        .await
+        .expect("app");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        addr
     }
 
     /// What the app's clock shows.

@@ -1,0 +1,206 @@
+//! Live review results: GraphQL subscriptions fed by the event hub.
+//!
+//! Each subscription yields an event object with a `cursor` (pass it as `after` to resume) and
+//! the record. Every event is checked against the subscriber's viewer with the same rules as
+//! queries, and against the narrowing arguments; a narrowing argument naming a record the
+//! viewer may not read is refused with FORBIDDEN when subscribing.
+
+pub mod replay;
+pub mod stream;
+
+use async_graphql::{Context, ID, SimpleObject, Subscription};
+use futures_util::Stream;
+
+use crate::appeals::model::Appeal;
+use crate::auth::rules::{can_read_appeal, can_read_evaluation};
+use crate::error::{AppError, AppResult};
+use crate::evaluations::model::{Evaluation, EvaluationStatus};
+use crate::events::EventKind;
+use crate::events::records::Record;
+use crate::graphql::context::ContextExt;
+use crate::ids::{AppealId, UnitId};
+use stream::{cursor, events};
+
+/// An evaluation was published.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct EvaluationPublished {
+    /// Position of the event; pass it as `after` to resume.
+    pub cursor: String,
+    /// The published evaluation.
+    pub evaluation: Evaluation,
+}
+
+/// An appeal was decided.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct AppealDecided {
+    /// Position of the event; pass it as `after` to resume.
+    pub cursor: String,
+    /// The decided appeal.
+    pub appeal: Appeal,
+}
+
+/// An appeal was filed.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct AppealFiled {
+    /// Position of the event; pass it as `after` to resume.
+    pub cursor: String,
+    /// The filed appeal.
+    pub appeal: Appeal,
+}
+
+/// The path of a narrowing unit, loaded when subscribing.
+async fn unit_path(ctx: &Context<'_>, unit: Option<ID>) -> AppResult<Option<String>> {
+    let Some(id) = unit else { return Ok(None) };
+    let unit: crate::units::model::Unit = ctx
+        .loaders()?
+        .load_one(UnitId::from_global(&id)?)
+        .await?
+        .ok_or_else(|| AppError::not_found("no unit with that ID"))?;
+    Ok(Some(unit.path))
+}
+
+/// The root subscription type.
+#[derive(Default)]
+pub struct Subscription;
+
+/// Live review results, delivered only to subscribers allowed to read them.
+#[Subscription]
+impl Subscription {
+    /// Evaluations published from now on (or after `after`) that the viewer may read:
+    /// the evaluated ASN learns of their result the moment it is published.
+    async fn evaluation_published(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only evaluations of ASN in this unit or its sub-units.")] unit_id: Option<
+            ID,
+        >,
+        #[graphql(desc = "Replay events after this cursor first.")] after: Option<String>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<EvaluationPublished>> + use<>>
+    {
+        let within = unit_path(ctx, unit_id).await?;
+        Ok(events(
+            ctx,
+            &[EventKind::EvaluationPublished],
+            after,
+            move |viewer, event| {
+                let Record::Evaluation {
+                    evaluation,
+                    subject,
+                } = &event.record
+                else {
+                    return None;
+                };
+                let visible = can_read_evaluation(
+                    viewer,
+                    subject.asn.subject(&subject.unit_path),
+                    evaluation.asn_id,
+                    evaluation.evaluator_id,
+                    evaluation.status == EvaluationStatus::Draft,
+                );
+                let inside = within
+                    .as_deref()
+                    .is_none_or(|p| subject.unit_path.starts_with(p));
+                (visible && inside).then(|| EvaluationPublished {
+                    cursor: cursor(event.event.id),
+                    evaluation: evaluation.clone(),
+                })
+            },
+        )?)
+    }
+
+    /// Appeal decisions from now on (or after `after`) that the viewer may read.
+    async fn appeal_decided(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only the decision on this appeal (FORBIDDEN if the viewer may not read it)."
+        )]
+        appeal_id: Option<ID>,
+        #[graphql(desc = "Only appeals of ASN in this unit or its sub-units.")] unit_id: Option<ID>,
+        #[graphql(desc = "Replay events after this cursor first.")] after: Option<String>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AppealDecided>> + use<>>
+    {
+        let only = match appeal_id {
+            Some(id) => {
+                let id = AppealId::from_global(&id)?;
+                let appeal: Appeal = ctx
+                    .loaders()?
+                    .load_one(id)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("no appeal with that ID"))?;
+                if !crate::appeals::graphql::readable(ctx, &appeal).await? {
+                    return Err(AppError::forbidden("you may not read this appeal").into());
+                }
+                Some(id)
+            }
+            None => None,
+        };
+        let within = unit_path(ctx, unit_id).await?;
+        Ok(events(
+            ctx,
+            &[EventKind::AppealDecided],
+            after,
+            move |viewer, event| {
+                let Record::Appeal {
+                    appeal,
+                    subject,
+                    evaluator,
+                } = &event.record
+                else {
+                    return None;
+                };
+                let visible = can_read_appeal(
+                    viewer,
+                    subject.asn.subject(&subject.unit_path),
+                    evaluator.person(),
+                );
+                let wanted = only.is_none_or(|id| id == appeal.id)
+                    && within
+                        .as_deref()
+                        .is_none_or(|p| subject.unit_path.starts_with(p));
+                (visible && wanted).then(|| AppealDecided {
+                    cursor: cursor(event.event.id),
+                    appeal: appeal.clone(),
+                })
+            },
+        )?)
+    }
+
+    /// Appeals filed from now on (or after `after`) that the viewer may read — for the
+    /// atasan pejabat penilai who must decide them.
+    async fn appeal_filed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only appeals of ASN in this unit or its sub-units.")] unit_id: Option<ID>,
+        #[graphql(desc = "Replay events after this cursor first.")] after: Option<String>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AppealFiled>> + use<>> {
+        let within = unit_path(ctx, unit_id).await?;
+        Ok(events(
+            ctx,
+            &[EventKind::AppealFiled],
+            after,
+            move |viewer, event| {
+                let Record::Appeal {
+                    appeal,
+                    subject,
+                    evaluator,
+                } = &event.record
+                else {
+                    return None;
+                };
+                let visible = can_read_appeal(
+                    viewer,
+                    subject.asn.subject(&subject.unit_path),
+                    evaluator.person(),
+                );
+                let inside = within
+                    .as_deref()
+                    .is_none_or(|p| subject.unit_path.starts_with(p));
+                (visible && inside).then(|| AppealFiled {
+                    cursor: cursor(event.event.id),
+                    appeal: appeal.clone(),
+                })
+            },
+        )?)
+    }
+}

@@ -1,0 +1,250 @@
+//! Subscriptions: delivery to those allowed, nothing to others, replay with `after`, and the
+//! listener surviving a dropped connection.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::evaluations::{CREATE, PUBLISH, asn_id};
+use crate::support::{TestApp, data, personas};
+use crate::websocket::{Socket, connect, next_json, send};
+
+/// A socket authenticated as `nip`, subscribed to `query` with id "s".
+async fn subscribe(app: &TestApp, nip: &str, query: &str, variables: Value) -> Socket {
+    let mut socket = connect(app).await;
+    let token = app.token(nip);
+    send(&mut socket, json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } })).await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    send(&mut socket, json!({ "id": "s", "type": "subscribe", "payload": { "query": query, "variables": variables } })).await;
+    socket
+}
+
+/// The next message within `wait`, if any.
+async fn maybe_next(socket: &mut Socket, wait: Duration) -> Option<Value> {
+    loop {
+        match tokio::time::timeout(wait, socket.next()).await {
+            Err(_) => return None,
+            Ok(Some(Ok(Message::Text(text)))) => return Some(serde_json::from_str(&text).unwrap()),
+            Ok(Some(Ok(_))) => continue,
+            Ok(_) => return None,
+        }
+    }
+}
+
+const PUBLISHED: &str = "subscription ($after: String) { evaluationPublished(after: $after) {
+  cursor evaluation { id predikat asn { nip } } } }";
+
+/// Creates and publishes a Q4 evaluation of the perawat; returns its ID.
+async fn publish_one(app: &TestApp) -> String {
+    let perawat = asn_id(app, personas::PERAWAT).await;
+    let body = data(
+        app.query(
+            personas::KEPALA_PUSKESMAS,
+            CREATE,
+            json!({ "input": { "asnId": perawat,
+        "period": { "year": 2026, "kind": "QUARTERLY", "number": 4 },
+        "workResultRating": "DI_ATAS_EKSPEKTASI", "behaviourRating": "SESUAI_EKSPEKTASI" } }),
+        )
+        .await,
+    );
+    let id = body["createEvaluation"]["id"].as_str().unwrap().to_owned();
+    data(
+        app.query(personas::KEPALA_PUSKESMAS, PUBLISH, json!({ "id": id }))
+            .await,
+    );
+    id
+}
+
+async fn wait_until_listening(app: &TestApp) {
+    for _ in 0..100 {
+        let ready = reqwest::get(app.http("/readyz")).await.unwrap();
+        if ready.status().is_success() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the event listener never came up");
+}
+
+#[tokio::test]
+async fn the_evaluated_asn_learns_of_a_publication_and_strangers_do_not() {
+    let app = TestApp::new().await;
+    wait_until_listening(&app).await;
+    let mut perawat = subscribe(&app, personas::PERAWAT, PUBLISHED, json!({})).await;
+    let mut guru = subscribe(&app, personas::GURU, PUBLISHED, json!({})).await;
+    let mut analis = subscribe(&app, personas::ANALIS, PUBLISHED, json!({})).await;
+    // Let the subscriptions register before the write.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let id = publish_one(&app).await;
+
+    let event = maybe_next(&mut perawat, Duration::from_secs(5))
+        .await
+        .expect("an event");
+    assert_eq!(event["type"], "next", "{event}");
+    assert_eq!(
+        event["payload"]["data"]["evaluationPublished"]["evaluation"]["id"],
+        id.as_str()
+    );
+    assert_eq!(
+        event["payload"]["data"]["evaluationPublished"]["evaluation"]["asn"]["nip"],
+        personas::PERAWAT
+    );
+    assert!(event["payload"]["data"]["evaluationPublished"]["cursor"].is_string());
+    assert_eq!(
+        maybe_next(&mut guru, Duration::from_millis(500)).await,
+        None,
+        "a stranger gets nothing"
+    );
+    assert_eq!(
+        maybe_next(&mut analis, Duration::from_millis(100)).await,
+        None,
+        "an analyst gets nothing"
+    );
+}
+
+#[tokio::test]
+async fn after_replays_what_was_missed_without_duplicates() {
+    let app = TestApp::new().await;
+    wait_until_listening(&app).await;
+    let mut first = subscribe(&app, personas::KEPALA_DINKES, PUBLISHED, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let one = publish_one(&app).await;
+    let event = maybe_next(&mut first, Duration::from_secs(5))
+        .await
+        .expect("first event");
+    let cursor = event["payload"]["data"]["evaluationPublished"]["cursor"].clone();
+    drop(first);
+
+    // While nobody listens, another evaluation is published (the kepala puskesmas by Kadinkes).
+    let kapus = asn_id(&app, personas::KEPALA_PUSKESMAS).await;
+    let body = data(
+        app.query(
+            personas::KEPALA_DINKES,
+            CREATE,
+            json!({ "input": { "asnId": kapus,
+        "period": { "year": 2026, "kind": "QUARTERLY", "number": 4 },
+        "workResultRating": "SESUAI_EKSPEKTASI", "behaviourRating": "SESUAI_EKSPEKTASI" } }),
+        )
+        .await,
+    );
+    let two = body["createEvaluation"]["id"].as_str().unwrap().to_owned();
+    data(
+        app.query(personas::KEPALA_DINKES, PUBLISH, json!({ "id": two }))
+            .await,
+    );
+
+    let mut resumed = subscribe(
+        &app,
+        personas::KEPALA_DINKES,
+        PUBLISHED,
+        json!({ "after": cursor }),
+    )
+    .await;
+    let replayed = maybe_next(&mut resumed, Duration::from_secs(5))
+        .await
+        .expect("the missed event");
+    assert_eq!(
+        replayed["payload"]["data"]["evaluationPublished"]["evaluation"]["id"],
+        two.as_str()
+    );
+    assert_ne!(two, one);
+    // Nothing else: the event before the cursor is not repeated, nor the missed one twice.
+    assert_eq!(
+        maybe_next(&mut resumed, Duration::from_millis(500)).await,
+        None
+    );
+}
+
+#[tokio::test]
+async fn the_listener_recovers_when_its_connection_is_killed() {
+    use diesel_async::SimpleAsyncConnection;
+    let app = TestApp::new().await;
+    wait_until_listening(&app).await;
+    let mut perawat = subscribe(&app, personas::PERAWAT, PUBLISHED, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let database = app.url.rsplit('/').next().unwrap().to_owned();
+    app.conn()
+        .await
+        .batch_execute(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE application_name = 'kinerja_listener' AND datname = '{database}'"
+        ))
+        .await
+        .unwrap();
+    // Written at once, while the listener is down or reconnecting.
+    let id = publish_one(&app).await;
+    let event = maybe_next(&mut perawat, Duration::from_secs(10))
+        .await
+        .expect("the event still arrives");
+    assert_eq!(
+        event["payload"]["data"]["evaluationPublished"]["evaluation"]["id"],
+        id.as_str()
+    );
+}
+
+#[tokio::test]
+async fn two_instances_share_events() {
+    let app = TestApp::new().await;
+    let second = app.second_instance().await;
+    wait_until_listening(&app).await;
+    for _ in 0..100 {
+        if reqwest::get(format!("http://{second}/readyz"))
+            .await
+            .unwrap()
+            .status()
+            .is_success()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Subscribe on instance B, write through instance A's HTTP endpoint.
+    let mut socket = {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = format!("ws://{second}/graphql")
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        tokio_tungstenite::connect_async(request).await.unwrap().0
+    };
+    let token = app.token(personas::PERAWAT);
+    send(&mut socket, json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } })).await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    send(
+        &mut socket,
+        json!({ "id": "s", "type": "subscribe", "payload": { "query": PUBLISHED } }),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let perawat = asn_id(&app, personas::PERAWAT).await;
+    let client = reqwest::Client::new();
+    let auth = format!("Bearer {}", app.token(personas::KEPALA_PUSKESMAS));
+    let post = |query: &str, variables: Value| {
+        client
+            .post(app.http("/graphql"))
+            .header("authorization", &auth)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+    };
+    let created: Value = post(CREATE, json!({ "input": { "asnId": perawat, "period": { "year": 2026, "kind": "QUARTERLY", "number": 4 },
+        "workResultRating": "SESUAI_EKSPEKTASI", "behaviourRating": "SESUAI_EKSPEKTASI" } }))
+        .await.unwrap().json().await.unwrap();
+    let id = created["data"]["createEvaluation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let _ = post(PUBLISH, json!({ "id": id })).await.unwrap();
+    let event = maybe_next(&mut socket, Duration::from_secs(5))
+        .await
+        .expect("delivered on the other instance");
+    assert_eq!(
+        event["payload"]["data"]["evaluationPublished"]["evaluation"]["id"],
+        id.as_str()
+    );
+}
