@@ -7,7 +7,7 @@
 //! Mutations over GET are refused with 405; a bad token is 401 with `WWW-Authenticate`.
 
 mod metrics;
-mod websocket;
+pub mod websocket;
 
 use std::sync::Arc;
 
@@ -43,6 +43,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// This instance's event hub.
     pub hub: Arc<crate::events::hub::Hub>,
+    /// Open sockets per ASN, for the per-subject cap.
+    pub sockets: Arc<websocket::SocketRegistry>,
+    /// Flips to true when the server shuts down; sockets then close cleanly.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
 /// The application router.
@@ -161,15 +165,24 @@ pub async fn authenticate(
     db: &Db,
     authorization: Option<&str>,
 ) -> AppResult<Option<Viewer>> {
-    let Some(value) = authorization else {
-        return Ok(None);
-    };
+    match authorization {
+        Some(value) => authenticate_bearer(keys, db, value)
+            .await
+            .map(|(viewer, _)| Some(viewer)),
+        None => Ok(None),
+    }
+}
+
+/// Verifies a `Bearer <token>` value and loads the viewer; also returns the token's expiry
+/// (seconds since the epoch).
+pub async fn authenticate_bearer(keys: &JwtKeys, db: &Db, value: &str) -> AppResult<(Viewer, u64)> {
     let token = bearer(value).ok_or_else(|| {
         AppError::unauthenticated("the Authorization header must be `Bearer <token>`")
     })?;
     let claims = keys.verify(token)?;
     let mut conn = db.conn().await?;
-    load_viewer(&mut conn, &claims.sub).await.map(Some)
+    let viewer = load_viewer(&mut conn, &claims.sub).await?;
+    Ok((viewer, claims.exp))
 }
 
 async fn execute(

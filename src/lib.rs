@@ -32,13 +32,15 @@ use crate::db::PgPool;
 use crate::http::{AppState, Metrics};
 
 /// Builds the router over `pool` (for the database at `database_url`), verifying tokens with
-/// `keys`, and starts this instance's event listener.
+/// `keys`, and starts this instance's event listener. Open sockets close when `shutdown`
+/// turns true.
 pub async fn app(
     pool: PgPool,
     database_url: &str,
     keys: JwtKeys,
     settings: Settings,
     time: Time,
+    shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> error::AppResult<axum::Router> {
     let hub = events::hub::Hub::new();
     hub.start(database_url.to_owned(), pool.clone()).await?;
@@ -49,6 +51,8 @@ pub async fn app(
         limits: settings.limits,
         metrics: Arc::new(Metrics::default()),
         hub,
+        sockets: Arc::default(),
+        shutdown,
     };
     Ok(http::router(state))
 }

@@ -92,8 +92,16 @@ async fn run(cli: Cli) -> AppResult<()> {
             let time =
                 kinerja::clock::Time::new(std::sync::Arc::new(kinerja::clock::SystemClock), offset);
             spawn_sweeper(pool.clone(), time.clone(), config.rules.appeal_window_days);
-            let app =
-                kinerja::app(pool, &cli.db.database_url, keys, config.settings(), time).await?;
+            let (stop, stopping) = tokio::sync::watch::channel(false);
+            let app = kinerja::app(
+                pool,
+                &cli.db.database_url,
+                keys,
+                config.settings(),
+                time,
+                stopping,
+            )
+            .await?;
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .map_err(|err| {
@@ -101,9 +109,16 @@ async fn run(cli: Cli) -> AppResult<()> {
                 })?;
             tracing::info!("kinerja listening on http://{}/graphql", config.bind);
             axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown_signal())
+                .with_graceful_shutdown(async move {
+                    shutdown_signal().await;
+                    // Sockets close with 1001 while HTTP requests in flight finish.
+                    let _ = stop.send(true);
+                })
                 .await
-                .map_err(AppError::internal)
+                .map_err(AppError::internal)?;
+            // Give closing sockets a moment to flush their close frames.
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            Ok(())
         }
         Command::Migrate => prepare_database(&cli.db).await,
         Command::Seed { set, seed: _ } => {

@@ -1,11 +1,20 @@
 //! The `graphql-transport-ws` WebSocket on `/graphql`.
 //!
-//! `connection_init` must carry `{"authorization": "Bearer <JWT>"}`; a missing or invalid token
-//! closes the socket with 4403 (Forbidden), as the protocol prescribes. Each operation runs
-//! with fresh database handles and loaders, like an HTTP request.
+//! - `connection_init` must carry `{"authorization": "Bearer <JWT>"}`; a missing or invalid
+//!   token closes the socket with 4403, an operation before the acknowledgement with 4401,
+//!   an unreadable message with 4400 (as the protocol prescribes).
+//! - The socket closes with 4401 when the token expires, and with 1001 when the server shuts
+//!   down. The server pings every [`PING_EVERY`]; a socket silent for [`IDLE_TIMEOUT`] is closed.
+//! - At most [`MAX_SOCKETS_PER_SUBJECT`] sockets per ASN (4429 beyond) and
+//!   [`MAX_SUBSCRIPTIONS_PER_SOCKET`] subscriptions per socket.
+//! - Each operation runs with its own database handle and loader; subscriptions' loaders cache
+//!   nothing between events. Outgoing messages pass through a bounded queue, and a subscriber
+//!   that falls behind the event hub is dropped rather than buffered without limit.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_graphql::{Data, Executor, Request, Response};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
@@ -16,12 +25,85 @@ use axum::response::IntoResponse;
 use futures_util::stream::{BoxStream, StreamExt};
 use futures_util::{SinkExt, future};
 
-use super::{AppState, authenticate};
+use super::{AppState, authenticate_bearer};
 use crate::db::Db;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
+use crate::graphql::loaders::Loaders;
 use crate::graphql::{KinerjaSchema, prepare};
+use crate::ids::AsnId;
 
-/// Runs each WebSocket operation with its own database handle and loaders.
+/// Interval of server pings.
+pub const PING_EVERY: Duration = Duration::from_secs(30);
+/// A socket that sends nothing for this long is closed.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Open sockets one ASN may hold.
+pub const MAX_SOCKETS_PER_SUBJECT: usize = 10;
+/// Active subscriptions one socket may hold.
+pub const MAX_SUBSCRIPTIONS_PER_SOCKET: usize = 20;
+/// Outgoing messages queued per socket before the executor waits.
+const OUTGOING_QUEUE: usize = 64;
+
+/// Open sockets per ASN.
+#[derive(Debug, Default)]
+pub struct SocketRegistry(Mutex<HashMap<AsnId, usize>>);
+
+impl SocketRegistry {
+    /// Takes a slot for `asn`, if one is free.
+    fn acquire(&self, asn: AsnId) -> bool {
+        let Ok(mut open) = self.0.lock() else {
+            return false;
+        };
+        let count = open.entry(asn).or_default();
+        if *count >= MAX_SOCKETS_PER_SUBJECT {
+            return false;
+        }
+        *count += 1;
+        true
+    }
+
+    /// Frees a slot of `asn`.
+    fn release(&self, asn: AsnId) {
+        if let Ok(mut open) = self.0.lock()
+            && let Some(count) = open.get_mut(&asn)
+        {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&asn);
+            }
+        }
+    }
+}
+
+/// The subscription budget of one socket, in its session data.
+#[derive(Debug, Clone, Default)]
+pub struct SubscriptionBudget(Arc<AtomicUsize>);
+
+/// Held by a running subscription; frees its slot when the subscription ends.
+pub struct SubscriptionSlot(Arc<AtomicUsize>);
+
+impl SubscriptionBudget {
+    /// Takes a slot, or refuses beyond [`MAX_SUBSCRIPTIONS_PER_SOCKET`].
+    pub fn acquire(&self) -> AppResult<SubscriptionSlot> {
+        let taken = self.0.fetch_add(1, Ordering::SeqCst);
+        if taken >= MAX_SUBSCRIPTIONS_PER_SOCKET {
+            self.0.fetch_sub(1, Ordering::SeqCst);
+            return Err(AppError::too_complex(
+                "subscriptions per socket",
+                MAX_SUBSCRIPTIONS_PER_SOCKET,
+                taken + 1,
+            ));
+        }
+        Ok(SubscriptionSlot(self.0.clone()))
+    }
+}
+
+impl Drop for SubscriptionSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs each WebSocket operation with its own database handle and loader.
 #[derive(Clone)]
 struct PerOperation {
     schema: KinerjaSchema,
@@ -41,6 +123,13 @@ impl Executor for PerOperation {
     ) -> BoxStream<'static, Response> {
         let db = Db::new(self.state.pool.clone());
         let request = prepare(request, db, None);
+        if let Some(loaders) = request
+            .data
+            .get(&std::any::TypeId::of::<Loaders>())
+            .and_then(|l| l.downcast_ref::<Loaders>())
+        {
+            loaders.enable_all_cache(false);
+        }
         match session {
             Some(session) => self
                 .schema
@@ -65,35 +154,106 @@ pub async fn upgrade(state: AppState, parts: &mut Parts) -> axum::response::Resp
         .on_upgrade(move |socket| serve(state, protocol, socket))
 }
 
+/// What the socket learned at `connection_init`.
+#[derive(Debug, Clone, Copy)]
+struct Session {
+    asn: AsnId,
+    expires_at: u64,
+}
+
 async fn serve(state: AppState, protocol: GraphQLProtocol, socket: axum::extract::ws::WebSocket) {
-    let (sink, stream) = socket.split();
+    let (mut socket_sink, stream) = socket.split();
+    let (outgoing, mut queue) = futures_channel::mpsc::channel::<Message>(OUTGOING_QUEUE);
+    let (session_tx, mut session_rx) = tokio::sync::watch::channel(None::<Session>);
     let rejected = Arc::new(AtomicBool::new(false));
+
+    // The writer owns the socket's sending half: executor messages, pings, expiry, shutdown.
+    let mut shutdown = state.shutdown.clone();
     let close_codes = rejected.clone();
-    // async-graphql closes with generic codes; graphql-transport-ws prescribes specific ones.
-    let sink = sink.with(move |message: Message| {
-        future::ready(Ok::<_, axum::Error>(match message {
-            Message::Close(Some(frame)) => Message::Close(Some(CloseFrame {
-                code: protocol_close_code(frame.code, close_codes.load(Ordering::SeqCst)),
-                reason: frame.reason,
-            })),
-            other => other,
-        }))
+    let writer = tokio::spawn(async move {
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        loop {
+            let expiry = session_rx.borrow().map(|s| s.expires_at);
+            let until_expiry = async move {
+                match expiry {
+                    Some(exp) => {
+                        let left = exp.saturating_sub(crate::auth::jwt::now_secs());
+                        tokio::time::sleep(Duration::from_secs(left)).await;
+                    }
+                    None => future::pending::<()>().await,
+                }
+            };
+            let close = tokio::select! {
+                message = queue.next() => match message {
+                    Some(Message::Close(Some(frame))) => Some(CloseFrame {
+                        code: protocol_close_code(frame.code, close_codes.load(Ordering::SeqCst)),
+                        reason: frame.reason,
+                    }),
+                    Some(message) => {
+                        if socket_sink.send(message).await.is_err() {
+                            return;
+                        }
+                        None
+                    }
+                    None => return,
+                },
+                _ = ping.tick() => {
+                    if socket_sink.send(Message::Ping(Vec::new().into())).await.is_err() {
+                        return;
+                    }
+                    None
+                }
+                _ = until_expiry => Some(CloseFrame { code: 4401, reason: "token expired".into() }),
+                _ = async {
+                    if shutdown.changed().await.is_err() {
+                        // The server keeps no shutdown switch (tests): never fires.
+                        future::pending::<()>().await;
+                    }
+                } => Some(CloseFrame { code: 1001, reason: "server shutting down".into() }),
+                _ = async {
+                    if session_rx.changed().await.is_err() {
+                        // Initialised (or never will be): the expiry above is final.
+                        future::pending::<()>().await;
+                    }
+                } => None,
+            };
+            if let Some(frame) = close {
+                let _ = socket_sink.send(Message::Close(Some(frame))).await;
+                let _ = socket_sink.close().await;
+                return;
+            }
+        }
     });
+
     let executor = PerOperation {
         schema: state.schema.clone(),
         state: state.clone(),
     };
-    GraphQLWebSocket::new_with_pair(sink, stream, executor, protocol)
+    let init_state = state.clone();
+    let sink = outgoing.sink_map_err(|_| axum::Error::new("socket closed"));
+    let graphql = GraphQLWebSocket::new_with_pair(sink, stream, executor, protocol)
         .on_connection_init(move |payload| async move {
-            let result = init(&state, payload).await;
-            if result.is_err() {
-                rejected.store(true, Ordering::SeqCst);
+            let result = init(&init_state, payload).await;
+            match &result {
+                Ok((_, session)) => {
+                    let _ = session_tx.send(Some(*session));
+                }
+                Err(_) => rejected.store(true, Ordering::SeqCst),
             }
-            result
+            result.map(|(data, _)| data)
         })
-        .keepalive_timeout(std::time::Duration::from_secs(60))
-        .serve()
-        .await;
+        .keepalive_timeout(IDLE_TIMEOUT)
+        .serve();
+    let mut writer = writer;
+    tokio::select! {
+        // The executor is done (and its queue closed): let the writer flush the close frame.
+        _ = graphql => {
+            let _ = tokio::time::timeout(Duration::from_secs(5), &mut writer).await;
+        }
+        _ = &mut writer => {}
+    }
+    writer.abort();
 }
 
 /// Maps a close code of the executor to the one graphql-transport-ws prescribes.
@@ -109,8 +269,11 @@ fn protocol_close_code(code: u16, init_rejected: bool) -> u16 {
     }
 }
 
-/// Authenticates a `connection_init` payload.
-async fn init(state: &AppState, payload: serde_json::Value) -> async_graphql::Result<Data> {
+/// Authenticates a `connection_init` payload and takes a socket slot for the ASN.
+async fn init(
+    state: &AppState,
+    payload: serde_json::Value,
+) -> async_graphql::Result<(Data, Session)> {
     let authorization = payload
         .get("authorization")
         .or_else(|| payload.get("Authorization"))
@@ -121,17 +284,44 @@ async fn init(state: &AppState, payload: serde_json::Value) -> async_graphql::Re
         );
     };
     let db = Db::new(state.pool.clone());
-    let viewer = authenticate(&state.keys, &db, Some(authorization))
-        .await?
-        .ok_or_else(|| AppError::unauthenticated("a valid bearer token is required"))?;
+    let (viewer, expires_at) = authenticate_bearer(&state.keys, &db, authorization).await?;
+    if !state.sockets.acquire(viewer.asn_id) {
+        return Err(AppError::too_complex(
+            "sockets per subject",
+            MAX_SOCKETS_PER_SUBJECT,
+            MAX_SOCKETS_PER_SUBJECT + 1,
+        )
+        .into());
+    }
+    let session = Session {
+        asn: viewer.asn_id,
+        expires_at,
+    };
     let mut data = Data::default();
     data.insert(viewer);
-    Ok(data)
+    data.insert(SubscriptionBudget::default());
+    data.insert(SocketSlot {
+        registry: state.sockets.clone(),
+        asn: session.asn,
+    });
+    Ok((data, session))
+}
+
+/// Frees the ASN's socket slot when the socket's session data is dropped.
+struct SocketSlot {
+    registry: Arc<SocketRegistry>,
+    asn: AsnId,
+}
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        self.registry.release(self.asn);
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::protocol_close_code;
+    use super::*;
 
     #[test]
     fn close_codes_follow_graphql_transport_ws() {
@@ -139,5 +329,25 @@ mod tests {
         assert_eq!(protocol_close_code(1002, false), 4400);
         assert_eq!(protocol_close_code(1011, false), 4401);
         assert_eq!(protocol_close_code(4429, false), 4429);
+    }
+
+    #[test]
+    fn budgets_cap_and_release() {
+        let budget = SubscriptionBudget::default();
+        let slots: Vec<_> = (0..MAX_SUBSCRIPTIONS_PER_SOCKET)
+            .map(|_| budget.acquire().unwrap())
+            .collect();
+        assert!(budget.acquire().is_err());
+        drop(slots);
+        assert!(budget.acquire().is_ok());
+
+        let registry = SocketRegistry::default();
+        for _ in 0..MAX_SOCKETS_PER_SUBJECT {
+            assert!(registry.acquire(AsnId(1)));
+        }
+        assert!(!registry.acquire(AsnId(1)));
+        assert!(registry.acquire(AsnId(2)));
+        registry.release(AsnId(1));
+        assert!(registry.acquire(AsnId(1)));
     }
 }

@@ -56,9 +56,15 @@ where
         .ok_or_else(|| AppError::internal("schema has no event hub"))?
         .clone();
     let after = after.as_deref().map(decode_cursor).transpose()?;
+    let slot = ctx
+        .data_opt::<crate::http::websocket::SubscriptionBudget>()
+        .map(|budget| budget.acquire())
+        .transpose()?;
     // Subscribe before reading the replay, so nothing committed in between is missed.
     let mut live = hub.subscribe();
     Ok(async_stream::stream! {
+        // Holds this subscription's slot on the socket until the stream ends.
+        let _slot = slot;
         let mut replayed = HashSet::new();
         if let Some(after) = after {
             match events_after(&db, kinds, after).await {

@@ -144,6 +144,8 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// One test's database, server and schema.
 pub struct TestApp {
+    /// Turning it true shuts the server's sockets down.
+    pub stop: tokio::sync::watch::Sender<bool>,
     /// The clock every request of this app reads; tests move it.
     pub clock: ManualClock,
     pub url: String,
@@ -196,9 +198,17 @@ impl TestApp {
         let keys = JwtKeys::hs256(SECRET);
         let clock = ManualClock::new(test_now());
         let time = Time::new(std::sync::Arc::new(clock.clone()), wib());
-        let router = kinerja::app(pool.clone(), &url, keys.clone(), settings, time.clone())
-            .await
-            .expect("app");
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let router = kinerja::app(
+            pool.clone(),
+            &url,
+            keys.clone(),
+            settings,
+            time.clone(),
+            stopping,
+        )
+        .await
+        .expect("app");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -207,6 +217,7 @@ impl TestApp {
             let _ = axum::serve(listener, router).await;
         });
         TestApp {
+            stop,
             clock,
             url,
             pool,
@@ -228,6 +239,7 @@ impl TestApp {
             self.keys.clone(),
             Settings::default(),
             time,
+            self.stop.subscribe(),
         )
         .await
         .expect("app");

@@ -104,3 +104,65 @@ async fn operations_before_the_handshake_close_with_4401() {
     assert_eq!(next_json(&mut socket).await, json!({ "close": 4401 }));
     let _ = CloseCode::Normal;
 }
+
+async fn authenticated(app: &TestApp, token: &str) -> Socket {
+    let mut socket = connect(app).await;
+    send(&mut socket, json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } })).await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    socket
+}
+
+#[tokio::test]
+async fn an_expired_token_ends_the_socket() {
+    let app = TestApp::new().await;
+    let token = app.keys.issue(personas::PERAWAT, 2).unwrap();
+    let mut socket = authenticated(&app, &token).await;
+    assert_eq!(next_json(&mut socket).await, json!({ "close": 4401 }));
+}
+
+#[tokio::test]
+async fn subscriptions_per_socket_and_sockets_per_subject_are_capped() {
+    use kinerja::http::websocket::{MAX_SOCKETS_PER_SUBJECT, MAX_SUBSCRIPTIONS_PER_SOCKET};
+    let app = TestApp::new().await;
+    let token = app.token(personas::GURU);
+    let mut socket = authenticated(&app, &token).await;
+    for id in 0..=MAX_SUBSCRIPTIONS_PER_SOCKET {
+        send(
+            &mut socket,
+            json!({ "id": id.to_string(), "type": "subscribe",
+            "payload": { "query": "subscription { appealFiled { cursor } }" } }),
+        )
+        .await;
+    }
+    // Exactly one of them is refused (which one depends on scheduling).
+    let refused = next_json(&mut socket).await;
+    let error = &refused["payload"]["errors"][0];
+    assert_eq!(
+        error["extensions"]["code"], "QUERY_TOO_COMPLEX",
+        "{refused}"
+    );
+    assert_eq!(
+        error["extensions"]["limit"], MAX_SUBSCRIPTIONS_PER_SOCKET,
+        "{refused}"
+    );
+
+    let mut sockets = vec![socket];
+    for _ in 1..MAX_SOCKETS_PER_SUBJECT {
+        sockets.push(authenticated(&app, &token).await);
+    }
+    let mut one_too_many = connect(&app).await;
+    send(&mut one_too_many, json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } })).await;
+    assert_eq!(next_json(&mut one_too_many).await, json!({ "close": 4403 }));
+    // Closing one frees a slot.
+    drop(sockets.pop());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    authenticated(&app, &token).await;
+}
+
+#[tokio::test]
+async fn shutdown_closes_sockets_cleanly() {
+    let app = TestApp::new().await;
+    let mut socket = authenticated(&app, &app.token(personas::GURU)).await;
+    app.stop.send(true).unwrap();
+    assert_eq!(next_json(&mut socket).await, json!({ "close": 1001 }));
+}
