@@ -118,6 +118,9 @@ pub struct ServeConfig {
     /// Load the demo data set before serving (does nothing if it is already there).
     #[arg(long)]
     pub demo: bool,
+    /// Days the event outbox keeps events for replay (`after` cursors older than this are gone).
+    #[arg(long, env = "KINERJA_OUTBOX_RETENTION_DAYS", default_value_t = 30)]
+    pub outbox_retention_days: i64,
     /// Report the SQL statements of each request in `extensions.sqlStatements`.
     #[arg(long, env = "KINERJA_REPORT_STATEMENTS", default_value_t = false)]
     pub report_statements: bool,

@@ -91,7 +91,12 @@ async fn run(cli: Cli) -> AppResult<()> {
                 })?;
             let time =
                 kinerja::clock::Time::new(std::sync::Arc::new(kinerja::clock::SystemClock), offset);
-            spawn_sweeper(pool.clone(), time.clone(), config.rules.appeal_window_days);
+            spawn_sweeper(
+                pool.clone(),
+                time.clone(),
+                config.rules.appeal_window_days,
+                config.outbox_retention_days,
+            );
             let (stop, stopping) = tokio::sync::watch::channel(false);
             let app = kinerja::app(
                 pool,
@@ -159,8 +164,13 @@ async fn prepare_database(config: &DbConfig) -> AppResult<()> {
     Ok(())
 }
 
-/// Finalises evaluations whose appeal window closed, once a minute.
-fn spawn_sweeper(pool: db::PgPool, time: kinerja::clock::Time, window_days: i64) {
+/// Once a minute: finalises evaluations whose appeal window closed and prunes the outbox.
+fn spawn_sweeper(
+    pool: db::PgPool,
+    time: kinerja::clock::Time,
+    window_days: i64,
+    retention_days: i64,
+) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
@@ -173,6 +183,9 @@ fn spawn_sweeper(pool: db::PgPool, time: kinerja::clock::Time, window_days: i64)
                     "finalised evaluations after their appeal window"
                 ),
                 Err(err) => tracing::warn!(error = err.message(), "finalising evaluations failed"),
+            }
+            if let Err(err) = kinerja::live::replay::prune(&db, time.now(), retention_days).await {
+                tracing::warn!(error = err.message(), "pruning the event outbox failed");
             }
         }
     });

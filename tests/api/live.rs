@@ -248,3 +248,23 @@ async fn two_instances_share_events() {
         id.as_str()
     );
 }
+
+#[tokio::test]
+async fn the_outbox_is_pruned_after_its_retention() {
+    let app = TestApp::new().await;
+    publish_one(&app).await;
+    let db = kinerja::db::Db::new(app.pool.clone());
+    let published = || crate::evaluations::events(&app, "EVALUATION_PUBLISHED");
+    let before = published().await;
+    // Only what is older than the retention goes; the event just written stays.
+    kinerja::live::replay::prune(&db, app.clock_now(), 30)
+        .await
+        .unwrap();
+    let after = published().await;
+    assert!(after >= 1 && after <= before, "{before} → {after}");
+    let month_later = app.clock_now() + chrono::Duration::days(31);
+    kinerja::live::replay::prune(&db, month_later, 30)
+        .await
+        .unwrap();
+    assert_eq!(published().await, 0);
+}
