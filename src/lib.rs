@@ -5,6 +5,7 @@
 //! queries, its GraphQL types and its loaders, plus shared modules: `config`, `db`, `auth`,
 //! `error`, `graphql` (schema assembly, limits, pagination), `http` (transport) and `seed`.
 
+pub mod activities;
 pub mod asn;
 pub mod audit;
 pub mod auth;
@@ -17,6 +18,7 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod seed;
+pub mod targets;
 pub mod units;
 
 use std::sync::Arc;
