@@ -122,7 +122,6 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// One test's database, server and schema.
 pub struct TestApp {
     /// The clock every request of this app reads; tests move it.
-    #[expect(dead_code, reason = "moved by the review-workflow tests")]
     pub clock: ManualClock,
     pub url: String,
     pub pool: PgPool,
