@@ -5,6 +5,7 @@
 //! queries, its GraphQL types and its loaders, plus shared modules: `config`, `db`, `auth`,
 //! `error`, `graphql` (schema assembly, limits, pagination), `http` (transport) and `seed`.
 
+pub mod activities;
 pub mod appeals;
 pub mod asn;
 pub mod audit;
@@ -21,6 +22,7 @@ pub mod ids;
 pub mod live;
 pub mod ratings;
 pub mod seed;
+pub mod targets;
 pub mod units;
 
 use std::sync::Arc;

@@ -194,6 +194,42 @@ impl Asn {
                 .collect(),
         ))
     }
+
+    /// Performance targets (RHK), by year, UTAMA first. Visible to the ASN, their supervisor
+    /// chain, their direct reports, unit admins above them and admins; null for everyone else.
+    async fn targets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the targets of this SKP year.")] year: Option<i32>,
+    ) -> AppResult<Option<Vec<crate::targets::model::PerformanceTarget>>> {
+        crate::targets::graphql::targets_of(ctx, self, year).await
+    }
+
+    /// Daily activities, newest first. Visible to whoever may read the ASN's activities (see
+    /// `activities`); null for everyone else.
+    #[graphql(complexity = "list_cost(first, None, child_complexity)")]
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (≤ 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "On or after this date.")] from: Option<crate::graphql::scalars::Date>,
+        #[graphql(desc = "On or before this date.")] to: Option<crate::graphql::scalars::Date>,
+    ) -> AppResult<Option<crate::activities::graphql::ActivityConnection>> {
+        let page = PageArgs::forward(first, after);
+        crate::activities::graphql::activities_of(ctx, self, page, (from, to)).await
+    }
+
+    /// Minutes of activity in one calendar month by review status, against the monthly target.
+    /// Visible to whoever may read the ASN's activities; null for everyone else.
+    async fn activity_summary(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Year.")] year: i32,
+        #[graphql(desc = "Month, 1–12.")] month: i32,
+    ) -> AppResult<Option<crate::activities::summary::ActivitySummary>> {
+        crate::activities::graphql::summary_of(ctx, self, year, month).await
+    }
 }
 
 /// Which ASN to list. All conditions must hold.

@@ -70,6 +70,55 @@ pub fn can_read(viewer: &Viewer, subject: Subject<'_>, kind: RecordKind) -> bool
     }
 }
 
+/// Whether `viewer` may read the performance targets (RHK) of `owner`: whoever may read the
+/// owner's personal records, and the owner's direct reports, who cascade their own RHK from
+/// their supervisor's (PermenPANRB 6/2022: the RHK of a subordinate intervenes on one of the
+/// supervisor's).
+pub fn can_read_targets(viewer: &Viewer, owner: Subject<'_>) -> bool {
+    can_read(viewer, owner, RecordKind::Personal) || is_direct_report_of(viewer, owner)
+}
+
+/// Whether the viewer's direct supervisor is the ASN with the supervisor path of `owner`.
+fn is_direct_report_of(viewer: &Viewer, owner: Subject<'_>) -> bool {
+    viewer
+        .supervisor_path
+        .strip_prefix(owner.supervisor_path)
+        .is_some_and(|rest| rest == format!("{}/", viewer.asn_id.0))
+}
+
+/// The viewer's direct supervisor, read from their supervisor path (`/…/boss/self/`).
+pub fn viewer_supervisor_id(viewer: &Viewer) -> Option<AsnId> {
+    let ids: Vec<i64> = crate::units::model::path_ids(&viewer.supervisor_path).collect();
+    match ids.as_slice() {
+        [.., boss, me] if *me == viewer.asn_id.0 => Some(AsnId(*boss)),
+        _ => None,
+    }
+}
+
+/// [`can_read_targets`] as a filter on `asn` rows (the owners of readable targets).
+pub fn target_owner_filter(viewer: &Viewer) -> AsnUnitFilter {
+    let personal = filter(viewer, RecordKind::Personal);
+    match viewer_supervisor_id(viewer) {
+        Some(boss) => Box::new(personal.or(asn::id.eq(boss))),
+        None => personal,
+    }
+}
+
+/// Ids of the ASN whose targets the viewer may read, as a sub-select for `column.eq_any(…)`.
+pub fn readable_target_owner_ids(
+    viewer: &Viewer,
+) -> asn::BoxedQuery<'static, Pg, diesel::sql_types::BigInt> {
+    asn::table
+        .filter(target_owner_filter(viewer))
+        .select(asn::id)
+        .into_boxed()
+}
+
+/// Only the ASN themself changes their own records (targets, activities).
+pub fn is_owner(viewer: &Viewer, owner: AsnId) -> bool {
+    viewer.asn_id == owner
+}
+
 /// Whether `viewer` may grant and revoke roles.
 pub fn can_manage_roles(viewer: &Viewer) -> bool {
     viewer.has_role(Role::Admin)
@@ -413,6 +462,62 @@ mod write_rules {
             !may_give_feedback(&me, person(6, Some(1), "/1/6/", 2)),
             "stranger"
         );
+    }
+
+    #[test]
+    fn targets_are_read_by_the_personal_scope_and_by_direct_reports() {
+        // The viewer 7 reports to 3, who reports to 1.
+        let report = viewer(7, "/1/3/7/", 2, &[]);
+        let boss = Subject {
+            supervisor_path: "/1/3/",
+            unit_path: "/1/5/",
+        };
+        assert!(can_read_targets(&report, boss), "own supervisor");
+        assert!(!can_read_personal(&report, boss), "but no other records");
+        let top = Subject {
+            supervisor_path: "/1/",
+            unit_path: "/1/",
+        };
+        assert!(!can_read_targets(&report, top), "supervisor's supervisor");
+        let peer = Subject {
+            supervisor_path: "/1/3/8/",
+            unit_path: "/1/5/",
+        };
+        assert!(
+            !can_read_targets(&report, peer),
+            "peer under the same supervisor"
+        );
+        let own = Subject {
+            supervisor_path: "/1/3/7/",
+            unit_path: "/1/5/",
+        };
+        assert!(can_read_targets(&report, own), "self");
+        let lookalike = viewer(7, "/1/33/7/", 2, &[]);
+        assert!(
+            !can_read_targets(&lookalike, boss),
+            "id prefix is not a path step"
+        );
+        let grandchild = viewer(7, "/1/3/9/7/", 2, &[]);
+        assert!(!can_read_targets(&grandchild, boss), "two levels down");
+        assert!(can_read_targets(
+            &viewer(1, "/1/", 1, &[]),
+            Subject {
+                supervisor_path: "/1/3/7/",
+                unit_path: "/1/5/"
+            }
+        ));
+        assert!(!can_read_targets(
+            &viewer(40, "/40/", 9, &[Role::Inspector]),
+            boss
+        ));
+        assert!(can_read_targets(
+            &viewer(50, "/50/", 9, &[Role::Admin]),
+            boss
+        ));
+        assert_eq!(viewer_supervisor_id(&report), Some(AsnId(3)));
+        assert_eq!(viewer_supervisor_id(&viewer(1, "/1/", 1, &[])), None);
+        assert!(is_owner(&report, AsnId(7)));
+        assert!(!is_owner(&report, AsnId(3)));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod guard;
 pub mod loaders;
 pub mod node;
 pub mod pagination;
+pub mod scalars;
 
 use std::sync::Arc;
 
@@ -20,11 +21,14 @@ use crate::evaluations::mutations::EvaluationsMutation;
 use crate::events::hub::Hub;
 use crate::live::Subscription;
 
+use crate::activities::graphql::ActivitiesQuery;
+use crate::activities::mutations::ActivitiesMutation;
 use crate::asn::graphql::AsnQuery;
 use crate::auth::Viewer;
 use crate::clock::Time;
 use crate::config::Settings;
 use crate::db::{Db, PgPool};
+use crate::targets::mutations::TargetsMutation;
 use crate::units::graphql::UnitsQuery;
 use guard::Guard;
 use node::NodeQuery;
@@ -37,11 +41,17 @@ pub struct Query(
     UnitsQuery,
     EvaluationsQuery,
     AppealsQuery,
+    ActivitiesQuery,
 );
 
 /// The root mutation type.
 #[derive(MergedObject, Default)]
-pub struct Mutation(EvaluationsMutation, AppealsMutation);
+pub struct Mutation(
+    EvaluationsMutation,
+    AppealsMutation,
+    TargetsMutation,
+    ActivitiesMutation,
+);
 
 /// The kinerja schema.
 pub type KinerjaSchema = Schema<Query, Mutation, Subscription>;

@@ -2,12 +2,14 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 
+use crate::activities::model::Activity;
 use crate::appeals::model::Appeal;
 use crate::asn::model::Asn;
 use crate::error::{AppError, AppResult};
 use crate::evaluations::model::Evaluation;
 use crate::graphql::context::ContextExt;
-use crate::ids::{AppealId, AsnId, EvaluationId, UnitId, decode_global};
+use crate::ids::{ActivityId, AppealId, AsnId, EvaluationId, TargetId, UnitId, decode_global};
+use crate::targets::model::PerformanceTarget;
 use crate::units::model::Unit;
 
 /// Anything with a global ID that `node(id:)` can fetch.
@@ -22,6 +24,10 @@ pub enum Node {
     Evaluation(Evaluation),
     /// An appeal.
     Appeal(Appeal),
+    /// A performance target (RHK).
+    PerformanceTarget(PerformanceTarget),
+    /// A daily activity.
+    Activity(Activity),
 }
 
 /// Most IDs `nodes` accepts at once.
@@ -51,6 +57,14 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
                 other => other.map(Node::Appeal),
             }
         }
+        TargetId::TYPE_NAME => crate::targets::graphql::fetch(ctx, TargetId::from_global(id)?)
+            .await?
+            .map(Node::PerformanceTarget),
+        ActivityId::TYPE_NAME => {
+            crate::activities::graphql::fetch(ctx, ActivityId::from_global(id)?)
+                .await?
+                .map(Node::Activity)
+        }
         other => {
             return Err(AppError::bad_input(format!(
                 "IDs of type {other} cannot be fetched with node"
@@ -67,7 +81,8 @@ pub struct NodeQuery;
 
 #[Object]
 impl NodeQuery {
-    /// Fetches any object by its global ID; null with `NOT_FOUND` when it does not exist.
+    /// Fetches any object by its global ID; null with `NOT_FOUND` when it does not exist, and
+    /// null with `FORBIDDEN` when it is a personal record the viewer may not read.
     async fn node(
         &self,
         ctx: &Context<'_>,
@@ -77,7 +92,8 @@ impl NodeQuery {
         fetch(ctx, &id).await
     }
 
-    /// Fetches objects by global ID, in the order given; ones that do not exist are null.
+    /// Fetches objects by global ID, in the order given; ones that do not exist, or that the
+    /// viewer may not read, are null.
     /// Malformed IDs fail the whole field with `BAD_USER_INPUT`. At most 100 IDs.
     async fn nodes(
         &self,
@@ -97,7 +113,14 @@ impl NodeQuery {
             .into_iter()
             .map(|node| match node {
                 Ok(node) => Ok(node),
-                Err(err) if err.code() == crate::error::ErrorCode::NotFound => Ok(None),
+                Err(err)
+                    if matches!(
+                        err.code(),
+                        crate::error::ErrorCode::NotFound | crate::error::ErrorCode::Forbidden
+                    ) =>
+                {
+                    Ok(None)
+                }
                 Err(err) => Err(err),
             })
             .collect()

@@ -5,6 +5,9 @@
     reason = "test helpers fail loudly when a response has an unexpected shape"
 )]
 
+mod activities;
+mod activity_reads;
+mod activity_reviews;
 mod appeals;
 mod directory;
 pub mod evaluations;
@@ -15,6 +18,7 @@ mod schema_drift;
 mod seed;
 mod statements;
 mod support;
+mod targets;
 mod tokens;
 mod transport;
 pub mod websocket;
