@@ -7,13 +7,14 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::{EventKind, EventRow};
+use crate::activities::model::Activity;
 use crate::appeals::model::Appeal;
 use crate::asn::model::Asn;
 use crate::db::Db;
-use crate::db::schema::{appeals, asn, evaluations, units};
+use crate::db::schema::{activities, appeals, asn, evaluations, units};
 use crate::error::AppResult;
 use crate::evaluations::model::Evaluation;
-use crate::ids::{AppealId, AsnId, EvaluationId};
+use crate::ids::{ActivityId, AppealId, AsnId, EvaluationId};
 
 /// An ASN with the path of their unit: what read rules need about a record's subject.
 #[derive(Debug, Clone)]
@@ -43,6 +44,13 @@ pub enum Record {
         /// The evaluator of the appealed evaluation.
         evaluator: Asn,
     },
+    /// A reviewed activity and its owner.
+    Activity {
+        /// The activity.
+        activity: Activity,
+        /// The ASN who reported it.
+        subject: Facts,
+    },
     /// The record no longer exists (or the kind is not delivered live).
     Gone,
 }
@@ -67,6 +75,7 @@ pub async fn load_records(db: &Db, rows: Vec<EventRow>) -> AppResult<Vec<LoadedE
     };
     let evaluation_ids = ids_of(&[EventKind::EvaluationPublished]);
     let appeal_ids = ids_of(&[EventKind::AppealFiled, EventKind::AppealDecided]);
+    let activity_ids = ids_of(&[EventKind::ActivityReviewed]);
 
     let evaluations: HashMap<EvaluationId, Evaluation> = if evaluation_ids.is_empty() {
         HashMap::new()
@@ -100,7 +109,22 @@ pub async fn load_records(db: &Db, rows: Vec<EventRow>) -> AppResult<Vec<LoadedE
             .map(|(a, evaluator)| (a.id, (a, evaluator)))
             .collect()
     };
+    let activities: HashMap<ActivityId, Activity> = if activity_ids.is_empty() {
+        HashMap::new()
+    } else {
+        activities::table
+            .filter(
+                activities::id.eq_any(activity_ids.into_iter().map(ActivityId).collect::<Vec<_>>()),
+            )
+            .select(Activity::as_select())
+            .load::<Activity>(&mut conn)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect()
+    };
     let mut people: Vec<AsnId> = evaluations.values().map(|e| e.asn_id).collect();
+    people.extend(activities.values().map(|a| a.asn_id));
     people.extend(
         appeals
             .values()
@@ -140,7 +164,15 @@ pub async fn load_records(db: &Db, rows: Vec<EventRow>) -> AppResult<Vec<LoadedE
                             evaluator: facts.get(evaluator)?.asn.clone(),
                         })
                     }),
-                _ => None,
+                EventKind::ActivityReviewed => {
+                    activities.get(&ActivityId(event.entity_id)).and_then(|a| {
+                        Some(Record::Activity {
+                            activity: a.clone(),
+                            subject: facts.get(&a.asn_id)?.clone(),
+                        })
+                    })
+                }
+                EventKind::FeedbackAdded => None,
             };
             LoadedEvent {
                 event,

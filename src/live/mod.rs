@@ -11,14 +11,15 @@ pub mod stream;
 use async_graphql::{Context, ID, SimpleObject, Subscription};
 use futures_util::Stream;
 
+use crate::activities::model::Activity;
 use crate::appeals::model::Appeal;
-use crate::auth::rules::{can_read_appeal, can_read_evaluation};
+use crate::auth::rules::{RecordKind, can_read, can_read_appeal, can_read_evaluation};
 use crate::error::{AppError, AppResult};
 use crate::evaluations::model::{Evaluation, EvaluationStatus};
 use crate::events::EventKind;
 use crate::events::records::Record;
 use crate::graphql::context::ContextExt;
-use crate::ids::{AppealId, UnitId};
+use crate::ids::{AppealId, AsnId, UnitId};
 use stream::{cursor, events};
 
 /// An evaluation was published.
@@ -46,6 +47,15 @@ pub struct AppealFiled {
     pub cursor: String,
     /// The filed appeal.
     pub appeal: Appeal,
+}
+
+/// An activity was reviewed (approved, returned for revision or rejected).
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ActivityReviewed {
+    /// Position of the event; pass it as `after` to resume.
+    pub cursor: String,
+    /// The reviewed activity.
+    pub activity: Activity,
 }
 
 /// The path of a narrowing unit, loaded when subscribing.
@@ -161,6 +171,56 @@ impl Subscription {
                 (visible && wanted).then(|| AppealDecided {
                     cursor: cursor(event.event.id),
                     appeal: appeal.clone(),
+                })
+            },
+        )?)
+    }
+
+    /// Reviews of activities from now on (or after `after`) that the viewer may read: the
+    /// ASN learns at once whether their log entry was approved.
+    async fn activity_reviewed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only activities of this ASN (FORBIDDEN if the viewer may not read them)."
+        )]
+        asn_id: Option<ID>,
+        #[graphql(desc = "Replay events after this cursor first.")] after: Option<String>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<ActivityReviewed>> + use<>>
+    {
+        let only = match asn_id {
+            Some(id) => {
+                let id = AsnId::from_global(&id)?;
+                let (asn, unit) = crate::asn::loaders::with_unit(ctx.loaders()?, id).await?;
+                if !can_read(
+                    ctx.viewer()?,
+                    asn.subject(&unit.path),
+                    RecordKind::Inspectable,
+                ) {
+                    return Err(
+                        AppError::forbidden("you may not read this ASN's activities").into(),
+                    );
+                }
+                Some(id)
+            }
+            None => None,
+        };
+        Ok(events(
+            ctx,
+            &[EventKind::ActivityReviewed],
+            after,
+            move |viewer, event| {
+                let Record::Activity { activity, subject } = &event.record else {
+                    return None;
+                };
+                let visible = can_read(
+                    viewer,
+                    subject.asn.subject(&subject.unit_path),
+                    RecordKind::Inspectable,
+                );
+                (visible && only.is_none_or(|id| id == activity.asn_id)).then(|| ActivityReviewed {
+                    cursor: cursor(event.event.id),
+                    activity: activity.clone(),
                 })
             },
         )?)

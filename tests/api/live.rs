@@ -268,3 +268,62 @@ async fn the_outbox_is_pruned_after_its_retention() {
         .unwrap();
     assert_eq!(published().await, 0);
 }
+
+#[tokio::test]
+async fn the_asn_learns_of_an_activity_review() {
+    let app = TestApp::new().await;
+    wait_until_listening(&app).await;
+    let q = "subscription { activityReviewed { cursor activity { id status reviewNote } } }";
+    let mut perawat = subscribe(&app, personas::PERAWAT, q, json!({})).await;
+    let mut guru = subscribe(&app, personas::GURU, q, json!({})).await;
+    let perawat_id = asn_id(&app, personas::PERAWAT).await;
+    let narrowed = subscribe(
+        &app,
+        personas::GURU,
+        "subscription ($a: ID) { activityReviewed(asnId: $a) { cursor } }",
+        json!({ "a": perawat_id }),
+    );
+    let mut narrowed = narrowed.await;
+    let refused = maybe_next(&mut narrowed, Duration::from_secs(5))
+        .await
+        .expect("a refusal");
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let created = data(
+        app.query(
+            personas::PERAWAT,
+            "mutation ($input: CreateActivityInput!) { createActivity(input: $input) { id } }",
+            json!({ "input": { "date": "2026-11-27", "startTime": "21:00", "endTime": "22:30",
+                "description": "Pelayanan IGD malam" } }),
+        )
+        .await,
+    );
+    let id = created["createActivity"]["id"].clone();
+    data(
+        app.query(
+            personas::KEPALA_PUSKESMAS,
+            "mutation ($id: ID!) { reviewActivity(input: { activityId: $id, decision: APPROVE, note: \"Baik\" }) { id } }",
+            json!({ "id": id }),
+        )
+        .await,
+    );
+    let event = maybe_next(&mut perawat, Duration::from_secs(5))
+        .await
+        .expect("an event");
+    assert_eq!(
+        event["payload"]["data"]["activityReviewed"]["activity"]["id"],
+        id
+    );
+    assert_eq!(
+        event["payload"]["data"]["activityReviewed"]["activity"]["status"],
+        "APPROVED"
+    );
+    assert_eq!(
+        maybe_next(&mut guru, Duration::from_millis(500)).await,
+        None
+    );
+}
