@@ -58,6 +58,16 @@ pub struct Limits {
     /// Maximum size of a request body in bytes.
     #[arg(long, env = "KINERJA_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,
+    /// Open WebSockets one ASN may hold.
+    #[arg(long, env = "KINERJA_MAX_SOCKETS_PER_SUBJECT", default_value_t = 10)]
+    pub max_sockets_per_subject: usize,
+    /// Active subscriptions one WebSocket may hold.
+    #[arg(
+        long,
+        env = "KINERJA_MAX_SUBSCRIPTIONS_PER_SOCKET",
+        default_value_t = 20
+    )]
+    pub max_subscriptions_per_socket: usize,
 }
 
 impl Default for Limits {
@@ -66,6 +76,8 @@ impl Default for Limits {
             max_depth: 12,
             max_complexity: 250_000,
             max_body_bytes: 256 * 1024,
+            max_sockets_per_subject: 10,
+            max_subscriptions_per_socket: 20,
         }
     }
 }

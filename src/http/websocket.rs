@@ -5,8 +5,8 @@
 //!   an unreadable message with 4400 (as the protocol prescribes).
 //! - The socket closes with 4401 when the token expires, and with 1001 when the server shuts
 //!   down. The server pings every [`PING_EVERY`]; a socket silent for [`IDLE_TIMEOUT`] is closed.
-//! - At most [`MAX_SOCKETS_PER_SUBJECT`] sockets per ASN (4429 beyond) and
-//!   [`MAX_SUBSCRIPTIONS_PER_SOCKET`] subscriptions per socket.
+//! - At most `limits.max_sockets_per_subject` sockets per ASN (a further `connection_init` is
+//!   refused with 4403) and `limits.max_subscriptions_per_socket` subscriptions per socket.
 //! - Each operation runs with its own database handle and loader; subscriptions' loaders cache
 //!   nothing between events. Outgoing messages pass through a bounded queue, and a subscriber
 //!   that falls behind the event hub is dropped rather than buffered without limit.
@@ -36,10 +36,6 @@ use crate::ids::AsnId;
 pub const PING_EVERY: Duration = Duration::from_secs(30);
 /// A socket that sends nothing for this long is closed.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
-/// Open sockets one ASN may hold.
-pub const MAX_SOCKETS_PER_SUBJECT: usize = 10;
-/// Active subscriptions one socket may hold.
-pub const MAX_SUBSCRIPTIONS_PER_SOCKET: usize = 20;
 /// Outgoing messages queued per socket before the executor waits.
 const OUTGOING_QUEUE: usize = 64;
 
@@ -48,13 +44,13 @@ const OUTGOING_QUEUE: usize = 64;
 pub struct SocketRegistry(Mutex<HashMap<AsnId, usize>>);
 
 impl SocketRegistry {
-    /// Takes a slot for `asn`, if one is free.
-    fn acquire(&self, asn: AsnId) -> bool {
+    /// Takes a slot for `asn`, if fewer than `max` are taken.
+    fn acquire(&self, asn: AsnId, max: usize) -> bool {
         let Ok(mut open) = self.0.lock() else {
             return false;
         };
         let count = open.entry(asn).or_default();
-        if *count >= MAX_SOCKETS_PER_SUBJECT {
+        if *count >= max {
             return false;
         }
         *count += 1;
@@ -75,25 +71,36 @@ impl SocketRegistry {
 }
 
 /// The subscription budget of one socket, in its session data.
-#[derive(Debug, Clone, Default)]
-pub struct SubscriptionBudget(Arc<AtomicUsize>);
+#[derive(Debug, Clone)]
+pub struct SubscriptionBudget {
+    taken: Arc<AtomicUsize>,
+    max: usize,
+}
 
 /// Held by a running subscription; frees its slot when the subscription ends.
 pub struct SubscriptionSlot(Arc<AtomicUsize>);
 
 impl SubscriptionBudget {
-    /// Takes a slot, or refuses beyond [`MAX_SUBSCRIPTIONS_PER_SOCKET`].
+    /// A budget of `max` subscriptions.
+    pub fn new(max: usize) -> Self {
+        Self {
+            taken: Arc::default(),
+            max,
+        }
+    }
+
+    /// Takes a slot, or refuses beyond the maximum.
     pub fn acquire(&self) -> AppResult<SubscriptionSlot> {
-        let taken = self.0.fetch_add(1, Ordering::SeqCst);
-        if taken >= MAX_SUBSCRIPTIONS_PER_SOCKET {
-            self.0.fetch_sub(1, Ordering::SeqCst);
+        let taken = self.taken.fetch_add(1, Ordering::SeqCst);
+        if taken >= self.max {
+            self.taken.fetch_sub(1, Ordering::SeqCst);
             return Err(AppError::too_complex(
                 "subscriptions per socket",
-                MAX_SUBSCRIPTIONS_PER_SOCKET,
+                self.max,
                 taken + 1,
             ));
         }
-        Ok(SubscriptionSlot(self.0.clone()))
+        Ok(SubscriptionSlot(self.taken.clone()))
     }
 }
 
@@ -285,13 +292,11 @@ async fn init(
     };
     let db = Db::new(state.pool.clone());
     let (viewer, expires_at) = authenticate_bearer(&state.keys, &db, authorization).await?;
-    if !state.sockets.acquire(viewer.asn_id) {
-        return Err(AppError::too_complex(
-            "sockets per subject",
-            MAX_SOCKETS_PER_SUBJECT,
-            MAX_SOCKETS_PER_SUBJECT + 1,
-        )
-        .into());
+    let max_sockets = state.limits.max_sockets_per_subject;
+    if !state.sockets.acquire(viewer.asn_id, max_sockets) {
+        return Err(
+            AppError::too_complex("sockets per subject", max_sockets, max_sockets + 1).into(),
+        );
     }
     let session = Session {
         asn: viewer.asn_id,
@@ -299,7 +304,9 @@ async fn init(
     };
     let mut data = Data::default();
     data.insert(viewer);
-    data.insert(SubscriptionBudget::default());
+    data.insert(SubscriptionBudget::new(
+        state.limits.max_subscriptions_per_socket,
+    ));
     data.insert(SocketSlot {
         registry: state.sockets.clone(),
         asn: session.asn,
@@ -333,21 +340,19 @@ mod tests {
 
     #[test]
     fn budgets_cap_and_release() {
-        let budget = SubscriptionBudget::default();
-        let slots: Vec<_> = (0..MAX_SUBSCRIPTIONS_PER_SOCKET)
-            .map(|_| budget.acquire().unwrap())
-            .collect();
+        let budget = SubscriptionBudget::new(3);
+        let slots: Vec<_> = (0..3).map(|_| budget.acquire().unwrap()).collect();
         assert!(budget.acquire().is_err());
         drop(slots);
         assert!(budget.acquire().is_ok());
 
         let registry = SocketRegistry::default();
-        for _ in 0..MAX_SOCKETS_PER_SUBJECT {
-            assert!(registry.acquire(AsnId(1)));
+        for _ in 0..2 {
+            assert!(registry.acquire(AsnId(1), 2));
         }
-        assert!(!registry.acquire(AsnId(1)));
-        assert!(registry.acquire(AsnId(2)));
+        assert!(!registry.acquire(AsnId(1), 2));
+        assert!(registry.acquire(AsnId(2), 2));
         registry.release(AsnId(1));
-        assert!(registry.acquire(AsnId(1)));
+        assert!(registry.acquire(AsnId(1), 2));
     }
 }

@@ -122,11 +122,15 @@ async fn an_expired_token_ends_the_socket() {
 
 #[tokio::test]
 async fn subscriptions_per_socket_and_sockets_per_subject_are_capped() {
-    use kinerja::http::websocket::{MAX_SOCKETS_PER_SUBJECT, MAX_SUBSCRIPTIONS_PER_SOCKET};
+    let limits = kinerja::config::Limits::default();
+    let (max_sockets, max_subscriptions) = (
+        limits.max_sockets_per_subject,
+        limits.max_subscriptions_per_socket,
+    );
     let app = TestApp::new().await;
     let token = app.token(personas::GURU);
     let mut socket = authenticated(&app, &token).await;
-    for id in 0..=MAX_SUBSCRIPTIONS_PER_SOCKET {
+    for id in 0..=max_subscriptions {
         send(
             &mut socket,
             json!({ "id": id.to_string(), "type": "subscribe",
@@ -141,13 +145,10 @@ async fn subscriptions_per_socket_and_sockets_per_subject_are_capped() {
         error["extensions"]["code"], "QUERY_TOO_COMPLEX",
         "{refused}"
     );
-    assert_eq!(
-        error["extensions"]["limit"], MAX_SUBSCRIPTIONS_PER_SOCKET,
-        "{refused}"
-    );
+    assert_eq!(error["extensions"]["limit"], max_subscriptions, "{refused}");
 
     let mut sockets = vec![socket];
-    for _ in 1..MAX_SOCKETS_PER_SUBJECT {
+    for _ in 1..max_sockets {
         sockets.push(authenticated(&app, &token).await);
     }
     let mut one_too_many = connect(&app).await;
