@@ -3,6 +3,7 @@
 
 pub mod demo_data;
 pub mod reviews;
+pub mod work;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -32,6 +33,8 @@ pub struct SeedReport {
     pub roles: usize,
     /// Evaluations written (through the API).
     pub evaluations: usize,
+    /// Activities written (through the API).
+    pub activities: usize,
     /// Whether the data set was already present (nothing inserted).
     pub already_present: bool,
 }
@@ -43,8 +46,8 @@ impl fmt::Display for SeedReport {
         }
         write!(
             f,
-            "seeded {} units, {} ASN, {} role grants, {} evaluations",
-            self.units, self.asn, self.roles, self.evaluations
+            "seeded {} units, {} ASN, {} role grants, {} activities, {} evaluations",
+            self.units, self.asn, self.roles, self.activities, self.evaluations
         )
     }
 }
@@ -64,6 +67,9 @@ pub async fn demo(db: &Db, anchor: chrono::DateTime<chrono::Utc>) -> AppResult<S
         return Ok(report);
     }
     let actor = reviews::Actor::new(db.pool().clone(), anchor);
+    let perawat_target = work::targets(&actor, anchor).await?;
+    let staff = reviews::activity_staff(&actor, anchor).await?;
+    report.activities = work::activities(&actor, anchor, &staff, &perawat_target).await?;
     report.evaluations = reviews::evaluations(&actor, anchor).await?;
     Ok(report)
 }

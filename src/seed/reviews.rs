@@ -101,6 +101,28 @@ async fn staff_of(actor: &Actor, anchor: DateTime<Utc>, unit_code: &str) -> AppR
         .unwrap_or_default())
 }
 
+/// The perawat and two colleagues at Puskesmas Dumai Kota with their supervisors' NIPs: the
+/// ASN whose daily activities the demo data holds.
+pub async fn activity_staff(
+    actor: &Actor,
+    anchor: DateTime<Utc>,
+) -> AppResult<Vec<(String, String)>> {
+    let staff = staff_of(actor, anchor, "DINKES.PKM-DUMAI-KOTA").await?;
+    let mut chosen: Vec<(String, String)> = staff
+        .iter()
+        .filter(|s| s.nip == personas::PERAWAT)
+        .chain(
+            staff
+                .iter()
+                .filter(|s| s.nip != personas::PERAWAT && s.nip != personas::KEPALA_PUSKESMAS)
+                .take(2),
+        )
+        .filter_map(|s| Some((s.nip.clone(), s.supervisor.clone()?)))
+        .collect();
+    chosen.dedup();
+    Ok(chosen)
+}
+
 const CREATE: &str =
     "mutation ($input: CreateEvaluationInput!) { createEvaluation(input: $input) { id } }";
 const PUBLISH: &str = "mutation ($id: ID!) { publishEvaluation(id: $id) { id } }";
