@@ -162,6 +162,19 @@ impl Asn {
         crate::evaluations::graphql::of_asn(ctx, self, first, after).await
     }
 
+    /// Every recorded change of a rating, status or decision about the ASN, newest first.
+    /// Visible to the ASN themself and to those who may read their personal records; null for
+    /// everyone else.
+    #[graphql(complexity = "list_cost(first, None, child_complexity)")]
+    async fn audit_trail(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (≤ 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+    ) -> AppResult<Option<crate::audit::graphql::AuditEntryConnection>> {
+        crate::audit::graphql::about(ctx, self, first, after).await
+    }
+
     /// Roles granted to the ASN. Visible to the ASN, their supervisor chain, unit admins above
     /// them and admins; null for everyone else.
     async fn roles(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<RoleGrant>>> {

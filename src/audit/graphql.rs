@@ -12,8 +12,10 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::context::ContextExt;
 use crate::ids::{AsnId, encode_global};
 
+crate::connection_type!(AuditEntry, AuditEntryConnection, AuditEntryEdge);
+
 /// An audit-log row.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
 pub struct AuditEntry {
     /// Row id.
@@ -126,4 +128,62 @@ impl async_graphql::dataloader::Loader<HistoryOf> for crate::graphql::loaders::D
         }
         Ok(out)
     }
+}
+
+/// A page of the audit entries about one ASN, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AuditAbout(pub AsnId, pub crate::graphql::pagination::Window);
+
+/// SQL ranking the audit entries about the ASN in `$1`, newest first.
+const ABOUT_SQL: &str = "SELECT l.*, \
+     count(*) OVER (PARTITION BY l.subject_asn_id) AS total, \
+     row_number() OVER (PARTITION BY l.subject_asn_id ORDER BY l.id DESC) AS __rn \
+     FROM audit_log l WHERE l.subject_asn_id = ANY($1)";
+
+impl async_graphql::dataloader::Loader<AuditAbout> for crate::graphql::loaders::DbLoader {
+    type Value = crate::db::ranked::ChildPage<AuditEntry>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[AuditAbout],
+    ) -> Result<std::collections::HashMap<AuditAbout, Self::Value>, AppError> {
+        let keys: Vec<(AsnId, crate::graphql::pagination::Window)> =
+            keys.iter().map(|k| (k.0, k.1)).collect();
+        let pages = crate::db::ranked::child_pages(&self.db, ABOUT_SQL, &keys, |e: &AuditEntry| {
+            e.subject_asn_id.unwrap_or(AsnId(0))
+        })
+        .await?;
+        Ok(pages
+            .into_iter()
+            .map(|((asn, window), page)| (AuditAbout(asn, window), page))
+            .collect())
+    }
+}
+
+/// `Asn.auditTrail`: the audit entries about `asn`, for those who may read the ASN's personal
+/// records (the ASN themself included); null for everyone else.
+pub async fn about(
+    ctx: &Context<'_>,
+    asn: &Asn,
+    first: Option<i32>,
+    after: Option<String>,
+) -> AppResult<Option<AuditEntryConnection>> {
+    use crate::graphql::pagination::{PageArgs, connection};
+    let viewer = ctx.viewer()?;
+    let unit = ctx
+        .loaders()?
+        .load_one(asn.unit_id)
+        .await?
+        .ok_or_else(|| AppError::internal("ASN without unit"))?;
+    if !crate::auth::rules::can_read_personal(viewer, asn.subject(&unit.path)) {
+        return Ok(None);
+    }
+    let window = PageArgs::forward(first, after).plan()?.window(None);
+    let page = ctx
+        .loaders()?
+        .load_one(AuditAbout(asn.id, window))
+        .await?
+        .unwrap_or_default();
+    Ok(Some(connection(page.rows, window, Some(page.total)).into()))
 }

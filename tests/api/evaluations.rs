@@ -441,3 +441,39 @@ pub async fn events(app: &TestApp, kind: &str) -> i64 {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn the_affected_asn_reads_the_audit_entries_about_them() {
+    let app = TestApp::new().await;
+    let id = published(&app, "SESUAI_EKSPEKTASI", "DI_ATAS_EKSPEKTASI").await;
+    let q = "query ($n: String!) { asn(nip: $n) { auditTrail(first: 5) { totalCount
+        nodes { action entityType entityId actor { nip } } } } }";
+    let own = data(
+        app.query(personas::PERAWAT, q, json!({ "n": personas::PERAWAT }))
+            .await,
+    );
+    let trail = &own["asn"]["auditTrail"];
+    assert!(trail["totalCount"].as_i64().unwrap() >= 2);
+    assert_eq!(trail["nodes"][0]["action"], "PUBLISHED", "newest first");
+    assert_eq!(trail["nodes"][0]["entityId"], id.as_str());
+    assert_eq!(
+        trail["nodes"][0]["actor"]["nip"],
+        personas::KEPALA_PUSKESMAS
+    );
+    for stranger in [personas::GURU, personas::ANALIS, personas::AUDITOR] {
+        let body = data(
+            app.query(stranger, q, json!({ "n": personas::PERAWAT }))
+                .await,
+        );
+        assert!(body["asn"]["auditTrail"].is_null(), "{stranger}");
+    }
+    let boss = data(
+        app.query(
+            personas::KEPALA_DINKES,
+            q,
+            json!({ "n": personas::PERAWAT }),
+        )
+        .await,
+    );
+    assert!(boss["asn"]["auditTrail"].is_object());
+}
