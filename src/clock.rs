@@ -112,7 +112,11 @@ mod tests {
             .with_timezone(&Utc);
         let clock = ManualClock::new(late_evening_utc);
         let time = Time::new(Arc::new(clock.clone()), wib());
-        assert_eq!(time.today().to_string(), "2026-11-29", "01:30 WIB is the next day");
+        assert_eq!(
+            time.today().to_string(),
+            "2026-11-29",
+            "01:30 WIB is the next day"
+        );
         clock.advance(Duration::hours(-2));
         assert_eq!(time.today().to_string(), "2026-11-28");
         assert_eq!(offset_hours(7), Some(wib()));

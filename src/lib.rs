@@ -13,10 +13,14 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod feedback;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod ratings;
+pub mod roles;
 pub mod seed;
+pub mod supervision;
 pub mod units;
 
 use std::sync::Arc;

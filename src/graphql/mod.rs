@@ -8,28 +8,37 @@ pub mod guard;
 pub mod loaders;
 pub mod node;
 pub mod pagination;
+pub mod scalars;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Request, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Request, Schema};
 
 use crate::asn::graphql::AsnQuery;
 use crate::auth::Viewer;
 use crate::clock::Time;
 use crate::config::Settings;
 use crate::db::{Db, PgPool};
+use crate::feedback::mutations::FeedbackMutation;
+use crate::roles::graphql::RolesMutation;
+use crate::supervision::graphql::SupervisionQuery;
+use crate::supervision::mutations::SupervisionMutation;
 use crate::units::graphql::UnitsQuery;
 use guard::Guard;
 use node::NodeQuery;
 
 /// The root query type.
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, AsnQuery, UnitsQuery);
+pub struct Query(NodeQuery, AsnQuery, UnitsQuery, SupervisionQuery);
+
+/// The root mutation type.
+#[derive(MergedObject, Default)]
+pub struct Mutation(SupervisionMutation, FeedbackMutation, RolesMutation);
 
 /// The kinerja schema.
-pub type KinerjaSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type KinerjaSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema with `settings`, reading the time from `time`.
 pub fn build_schema(settings: Settings, time: Time) -> KinerjaSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .extension(Guard {
             limits: settings.limits,
             report_statements: settings.report_statements,

@@ -4,8 +4,10 @@ use async_graphql::{Context, ID, Interface, Object};
 
 use crate::asn::model::Asn;
 use crate::error::{AppError, AppResult};
+use crate::feedback::model::Feedback;
 use crate::graphql::context::ContextExt;
-use crate::ids::{AsnId, UnitId, decode_global};
+use crate::ids::{AsnId, FeedbackId, ObservationId, UnitId, VisitId, decode_global};
+use crate::supervision::model::{Observation, SupervisionVisit};
 use crate::units::model::Unit;
 
 /// Anything with a global ID that `node(id:)` can fetch.
@@ -16,6 +18,12 @@ pub enum Node {
     Unit(Unit),
     /// An ASN.
     Asn(Asn),
+    /// A supervision visit.
+    SupervisionVisit(SupervisionVisit),
+    /// An observation made on a supervision visit.
+    Observation(Observation),
+    /// A feedback entry.
+    Feedback(Feedback),
 }
 
 /// Most IDs `nodes` accepts at once.
@@ -33,6 +41,17 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .load_one(AsnId::from_global(id)?)
             .await?
             .map(Node::Asn),
+        VisitId::TYPE_NAME => loaders
+            .load_one(VisitId::from_global(id)?)
+            .await?
+            .map(Node::SupervisionVisit),
+        ObservationId::TYPE_NAME => Some(Node::Observation(
+            crate::supervision::graphql::load_readable(ctx, ObservationId::from_global(id)?)
+                .await?,
+        )),
+        FeedbackId::TYPE_NAME => Some(Node::Feedback(
+            crate::feedback::graphql::load_readable(ctx, FeedbackId::from_global(id)?).await?,
+        )),
         other => {
             return Err(AppError::bad_input(format!(
                 "IDs of type {other} cannot be fetched with node"
