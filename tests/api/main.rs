@@ -6,11 +6,14 @@
 )]
 
 mod directory;
+mod feedback;
 mod limits;
 mod pagination;
+mod roles;
 mod schema_drift;
 mod seed;
 mod statements;
+mod supervision;
 mod support;
 mod tokens;
 mod transport;
