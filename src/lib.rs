@@ -16,12 +16,15 @@ pub mod db;
 pub mod error;
 pub mod evaluations;
 pub mod events;
+pub mod feedback;
 pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod live;
 pub mod ratings;
+pub mod roles;
 pub mod seed;
+pub mod supervision;
 pub mod targets;
 pub mod units;
 

@@ -175,6 +175,41 @@ impl Asn {
         crate::audit::graphql::about(ctx, self, first, after).await
     }
 
+    /// Feedback to this ASN that the viewer may read (their own entries, or all of them for
+    /// the ASN, their supervisor chain, unit admins above them and admins), newest first.
+    #[graphql(complexity = "list_cost(first, None, child_complexity)")]
+    async fn feedback_received(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (≤ 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+    ) -> AppResult<crate::feedback::graphql::FeedbackConnection> {
+        crate::feedback::graphql::received_by(ctx, self, first, after).await
+    }
+
+    /// Feedback written by this ASN that the viewer may read, newest first.
+    #[graphql(complexity = "list_cost(first, None, child_complexity)")]
+    async fn feedback_given(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (≤ 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+    ) -> AppResult<crate::feedback::graphql::FeedbackConnection> {
+        crate::feedback::graphql::given_by(ctx, self, first, after).await
+    }
+
+    /// Observations of this ASN made on supervision visits that the viewer may read, newest
+    /// visit first.
+    #[graphql(complexity = "list_cost(first, None, child_complexity)")]
+    async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (≤ 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+    ) -> AppResult<crate::supervision::graphql::ObservationConnection> {
+        crate::supervision::graphql::of_asn(ctx, self, first, after).await
+    }
+
     /// Roles granted to the ASN. Visible to the ASN, their supervisor chain, unit admins above
     /// them and admins; null for everyone else.
     async fn roles(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<RoleGrant>>> {

@@ -20,9 +20,10 @@
 
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{Array, BigInt, Bool, Text};
 
 use super::{Role, Viewer};
+use crate::db::ranked::BoundQuery;
 use crate::db::schema::{asn, units};
 use crate::ids::{AsnId, UnitId};
 
@@ -272,6 +273,121 @@ pub fn may_give_feedback(viewer: &Viewer, recipient: Person<'_>) -> bool {
 /// Only the independent team records supervision visits.
 pub fn may_record_visit(viewer: &Viewer) -> bool {
     viewer.has_role(Role::Inspector)
+}
+
+/// Whether `viewer` may read feedback written by `author` to `recipient` (whose facts are
+/// given): the author, and the personal-record scope of the recipient (the recipient, their
+/// supervisor chain, unit admins above them, admins).
+pub fn can_read_feedback(viewer: &Viewer, author: AsnId, recipient: Subject<'_>) -> bool {
+    author == viewer.asn_id || can_read_personal(viewer, recipient)
+}
+
+/// Whether `viewer` may read an observation of `observed` made on a visit by `team`: the
+/// personal-record scope of the observed ASN, and the inspectors on that visit's team.
+pub fn can_read_observation(viewer: &Viewer, observed: Subject<'_>, team: &[AsnId]) -> bool {
+    team.contains(&viewer.asn_id) || can_read_personal(viewer, observed)
+}
+
+/// The two parties of an evaluation's dialog (the evaluated ASN asks, the evaluator answers)
+/// may always write in it, even where [`may_give_feedback`] would not allow it.
+pub fn is_dialog_party(viewer: &Viewer, evaluated: AsnId, evaluator: AsnId) -> bool {
+    viewer.asn_id == evaluated || viewer.asn_id == evaluator
+}
+
+/// Whether `viewer` may write feedback to `recipient` attached to the evaluation of `evaluated`
+/// (whose facts are `evaluated_subject`) by `evaluator`: a party of its dialog, or whoever may
+/// give `recipient` feedback and read the evaluated ASN's personal records.
+pub fn may_give_feedback_on_evaluation(
+    viewer: &Viewer,
+    recipient: Person<'_>,
+    evaluated: AsnId,
+    evaluated_subject: Subject<'_>,
+    evaluator: AsnId,
+) -> bool {
+    is_dialog_party(viewer, evaluated, evaluator)
+        || (may_give_feedback(viewer, recipient) && can_read_personal(viewer, evaluated_subject))
+}
+
+/// Only ASN holding INSPECTOR may be on a supervision visit's team.
+pub fn may_be_on_visit_team(roles: &[Role]) -> bool {
+    roles.contains(&Role::Inspector)
+}
+
+/// Revoking `role` from `holder` keeps someone in charge: an ADMIN never revokes their own
+/// ADMIN role, so the granter stays ADMIN and at least one ADMIN always remains.
+pub fn revoke_keeps_admin(viewer: &Viewer, holder: AsnId, role: Role) -> bool {
+    !(holder == viewer.asn_id && role == Role::Admin)
+}
+
+/// A viewer's personal-record scope as parameters of a hand-written SQL statement (ranked
+/// pages of nested connections), for the conditions of [`readable_asn_sql`],
+/// [`feedback_sql`] and [`observation_sql`]. The parameters are, from `$first` on: the viewer's
+/// id, whether the scope is everyone, the supervisor-chain pattern, the unit-path patterns.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SqlScope {
+    viewer: AsnId,
+    all: bool,
+    chain_pattern: String,
+    unit_patterns: Vec<String>,
+}
+
+impl SqlScope {
+    /// The scope of `viewer` for records of `kind`.
+    pub fn of(viewer: &Viewer, kind: RecordKind) -> Self {
+        match scope(viewer, kind) {
+            PersonalScope::All => Self {
+                viewer: viewer.asn_id,
+                all: true,
+                chain_pattern: String::new(),
+                unit_patterns: Vec::new(),
+            },
+            PersonalScope::Limited {
+                chain_prefix,
+                unit_prefixes,
+            } => Self {
+                viewer: viewer.asn_id,
+                all: false,
+                chain_pattern: format!("{chain_prefix}%"),
+                unit_patterns: unit_prefixes.iter().map(|p| format!("{p}%")).collect(),
+            },
+        }
+    }
+
+    /// Binds the four parameters, in order, after those already bound.
+    pub fn bind(&self, query: BoundQuery) -> BoundQuery {
+        query
+            .bind::<BigInt, _>(self.viewer)
+            .bind::<Bool, _>(self.all)
+            .bind::<Text, _>(self.chain_pattern.clone())
+            .bind::<Array<Text>, _>(self.unit_patterns.clone())
+    }
+}
+
+/// [`filter`] as SQL over an ASN id column `asn_col`, with the [`SqlScope`] parameters
+/// numbered from `$first`.
+pub fn readable_asn_sql(asn_col: &str, first: usize) -> String {
+    let (all, chain, units) = (first + 1, first + 2, first + 3);
+    format!(
+        "(${all} OR {asn_col} IN (SELECT r.id FROM asn r WHERE r.supervisor_path LIKE ${chain} \
+         OR r.unit_id IN (SELECT ru.id FROM units ru WHERE ru.path LIKE ANY(${units}))))"
+    )
+}
+
+/// [`can_read_feedback`] as SQL over the feedback row aliased `f`.
+pub fn feedback_sql(f: &str, first: usize) -> String {
+    format!(
+        "({f}.author_id = ${first} OR {})",
+        readable_asn_sql(&format!("{f}.recipient_id"), first)
+    )
+}
+
+/// [`can_read_observation`] as SQL over the observation row aliased `o`.
+pub fn observation_sql(o: &str, first: usize) -> String {
+    format!(
+        "({o}.visit_id IN (SELECT m.visit_id FROM supervision_visit_members m \
+         WHERE m.asn_id = ${first}) OR {})",
+        readable_asn_sql(&format!("{o}.asn_id"), first)
+    )
 }
 
 #[cfg(test)]
@@ -538,3 +654,6 @@ mod write_rules {
         assert!(!may_record_visit(&viewer(3, "/3/", 1, &[Role::Admin])));
     }
 }
+
+#[cfg(test)]
+mod review_tests;

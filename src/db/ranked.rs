@@ -11,6 +11,7 @@ use std::hash::Hash;
 
 use diesel::QueryableByName;
 use diesel::pg::Pg;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::row::NamedRow;
 use diesel::sql_types::{Array, BigInt};
 use diesel_async::RunQueryDsl;
@@ -67,6 +68,25 @@ where
     T: QueryableByName<Pg> + Clone + Send + 'static,
     K: Copy + Eq + Hash + Into<i64>,
 {
+    child_pages_bound(db, inner_sql, keys, parent_of, |query| query).await
+}
+
+/// A raw statement whose parameters are bound one by one.
+pub type BoundQuery = BoxedSqlQuery<'static, Pg, SqlQuery>;
+
+/// Like [`child_pages`], for an `inner_sql` with parameters of its own from `$4` on, which
+/// `bind_extra` binds in order (e.g. the viewer's scope of [`crate::auth::rules::SqlScope`]).
+pub async fn child_pages_bound<T, K>(
+    db: &Db,
+    inner_sql: &str,
+    keys: &[(K, Window)],
+    parent_of: impl Fn(&T) -> K,
+    bind_extra: impl Fn(BoundQuery) -> BoundQuery,
+) -> AppResult<HashMap<(K, Window), ChildPage<T>>>
+where
+    T: QueryableByName<Pg> + Clone + Send + 'static,
+    K: Copy + Eq + Hash + Into<i64>,
+{
     let mut by_window: BTreeMap<Window, Vec<K>> = BTreeMap::new();
     for (key, window) in keys {
         by_window.entry(*window).or_default().push(*key);
@@ -78,12 +98,12 @@ where
             "SELECT * FROM ({inner_sql}) AS ranked WHERE __rn > $2 AND __rn <= $3 ORDER BY __rn"
         );
         let ids: Vec<i64> = parents.iter().map(|k| (*k).into()).collect();
-        let rows: Vec<Ranked<T>> = diesel::sql_query(sql)
+        let query = diesel::sql_query(sql)
+            .into_boxed()
             .bind::<Array<BigInt>, _>(ids)
             .bind::<BigInt, _>(window.offset)
-            .bind::<BigInt, _>(window.offset + window.limit + 1)
-            .load(&mut conn)
-            .await?;
+            .bind::<BigInt, _>(window.offset + window.limit + 1);
+        let rows: Vec<Ranked<T>> = bind_extra(query).load(&mut conn).await?;
         for parent in &parents {
             pages.insert((*parent, window), ChildPage::default());
         }
@@ -94,4 +114,38 @@ where
         }
     }
     Ok(pages)
+}
+
+/// [`child_pages_bound`] for keys that also carry the parameters of their statement (such as
+/// the viewer's scope): one statement per distinct parameter set and window.
+pub async fn child_pages_with<T, K, S>(
+    db: &Db,
+    inner_sql: &str,
+    keys: &[(K, Window, S)],
+    parent_of: impl Fn(&T) -> K + Copy,
+    bind: impl Fn(&S, BoundQuery) -> BoundQuery,
+) -> AppResult<HashMap<(K, Window, S), ChildPage<T>>>
+where
+    T: QueryableByName<Pg> + Clone + Send + 'static,
+    K: Copy + Eq + Hash + Into<i64>,
+    S: Clone + Eq + Hash,
+{
+    let mut by_params: HashMap<S, Vec<(K, Window)>> = HashMap::new();
+    for (key, window, params) in keys {
+        by_params
+            .entry(params.clone())
+            .or_default()
+            .push((*key, *window));
+    }
+    let mut out = HashMap::with_capacity(keys.len());
+    for (params, group) in by_params {
+        let pages =
+            child_pages_bound(db, inner_sql, &group, parent_of, |q| bind(&params, q)).await?;
+        out.extend(
+            pages
+                .into_iter()
+                .map(|((key, window), page)| ((key, window, params.clone()), page)),
+        );
+    }
+    Ok(out)
 }

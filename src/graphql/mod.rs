@@ -28,6 +28,10 @@ use crate::auth::Viewer;
 use crate::clock::Time;
 use crate::config::Settings;
 use crate::db::{Db, PgPool};
+use crate::feedback::mutations::FeedbackMutation;
+use crate::roles::graphql::RolesMutation;
+use crate::supervision::graphql::SupervisionQuery;
+use crate::supervision::mutations::SupervisionMutation;
 use crate::targets::mutations::TargetsMutation;
 use crate::units::graphql::UnitsQuery;
 use guard::Guard;
@@ -42,6 +46,7 @@ pub struct Query(
     EvaluationsQuery,
     AppealsQuery,
     ActivitiesQuery,
+    SupervisionQuery,
 );
 
 /// The root mutation type.
@@ -51,6 +56,9 @@ pub struct Mutation(
     AppealsMutation,
     TargetsMutation,
     ActivitiesMutation,
+    SupervisionMutation,
+    FeedbackMutation,
+    RolesMutation,
 );
 
 /// The kinerja schema.

@@ -7,8 +7,13 @@ use crate::appeals::model::Appeal;
 use crate::asn::model::Asn;
 use crate::error::{AppError, AppResult};
 use crate::evaluations::model::Evaluation;
+use crate::feedback::model::Feedback;
 use crate::graphql::context::ContextExt;
-use crate::ids::{ActivityId, AppealId, AsnId, EvaluationId, TargetId, UnitId, decode_global};
+use crate::ids::{
+    ActivityId, AppealId, AsnId, EvaluationId, FeedbackId, ObservationId, TargetId, UnitId,
+    VisitId, decode_global,
+};
+use crate::supervision::model::{Observation, SupervisionVisit};
 use crate::targets::model::PerformanceTarget;
 use crate::units::model::Unit;
 
@@ -28,6 +33,12 @@ pub enum Node {
     PerformanceTarget(PerformanceTarget),
     /// A daily activity.
     Activity(Activity),
+    /// A supervision visit.
+    SupervisionVisit(SupervisionVisit),
+    /// An observation made on a supervision visit.
+    Observation(Observation),
+    /// A feedback entry.
+    Feedback(Feedback),
 }
 
 /// Most IDs `nodes` accepts at once.
@@ -65,6 +76,17 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
                 .await?
                 .map(Node::Activity)
         }
+        VisitId::TYPE_NAME => loaders
+            .load_one(VisitId::from_global(id)?)
+            .await?
+            .map(Node::SupervisionVisit),
+        ObservationId::TYPE_NAME => Some(Node::Observation(
+            crate::supervision::graphql::load_readable(ctx, ObservationId::from_global(id)?)
+                .await?,
+        )),
+        FeedbackId::TYPE_NAME => Some(Node::Feedback(
+            crate::feedback::graphql::load_readable(ctx, FeedbackId::from_global(id)?).await?,
+        )),
         other => {
             return Err(AppError::bad_input(format!(
                 "IDs of type {other} cannot be fetched with node"
