@@ -198,6 +198,25 @@ impl Evaluation {
             .unwrap_or_default())
     }
 
+    /// The dialog on this evaluation (top-level feedback entries, oldest first; replies via
+    /// `Feedback.replies`) that the viewer may read.
+    async fn feedback(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<crate::feedback::model::Feedback>> {
+        crate::feedback::graphql::on_evaluation(ctx, self.id).await
+    }
+
+    /// Observations of the evaluated ASN made on supervision visits during the evaluated
+    /// period, shown beside the evaluation; only those the viewer may read.
+    async fn observations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<crate::supervision::model::Observation>> {
+        let (from, to) = self.as_period().dates();
+        crate::supervision::graphql::observations_for(ctx, self.asn_id, from, to).await
+    }
+
     /// Every recorded change of its ratings and status (the original ratings stay here after
     /// an appeal revises them), oldest first.
     async fn history(&self, ctx: &Context<'_>) -> AppResult<Vec<AuditEntry>> {

@@ -11,10 +11,11 @@ use crate::activities::model::Activity;
 use crate::appeals::model::Appeal;
 use crate::asn::model::Asn;
 use crate::db::Db;
-use crate::db::schema::{activities, appeals, asn, evaluations, units};
+use crate::db::schema::{activities, appeals, asn, evaluations, feedback, units};
 use crate::error::AppResult;
 use crate::evaluations::model::Evaluation;
-use crate::ids::{ActivityId, AppealId, AsnId, EvaluationId};
+use crate::feedback::model::Feedback;
+use crate::ids::{ActivityId, AppealId, AsnId, EvaluationId, FeedbackId};
 
 /// An ASN with the path of their unit: what read rules need about a record's subject.
 #[derive(Debug, Clone)]
@@ -51,6 +52,13 @@ pub enum Record {
         /// The ASN who reported it.
         subject: Facts,
     },
+    /// New feedback and its recipient.
+    Feedback {
+        /// The entry.
+        feedback: Feedback,
+        /// Its recipient.
+        recipient: Facts,
+    },
     /// The record no longer exists (or the kind is not delivered live).
     Gone,
 }
@@ -76,6 +84,7 @@ pub async fn load_records(db: &Db, rows: Vec<EventRow>) -> AppResult<Vec<LoadedE
     let evaluation_ids = ids_of(&[EventKind::EvaluationPublished]);
     let appeal_ids = ids_of(&[EventKind::AppealFiled, EventKind::AppealDecided]);
     let activity_ids = ids_of(&[EventKind::ActivityReviewed]);
+    let feedback_ids = ids_of(&[EventKind::FeedbackAdded]);
 
     let evaluations: HashMap<EvaluationId, Evaluation> = if evaluation_ids.is_empty() {
         HashMap::new()
@@ -123,7 +132,22 @@ pub async fn load_records(db: &Db, rows: Vec<EventRow>) -> AppResult<Vec<LoadedE
             .map(|a| (a.id, a))
             .collect()
     };
+    let entries: HashMap<FeedbackId, Feedback> = if feedback_ids.is_empty() {
+        HashMap::new()
+    } else {
+        feedback::table
+            .filter(
+                feedback::id.eq_any(feedback_ids.into_iter().map(FeedbackId).collect::<Vec<_>>()),
+            )
+            .select(Feedback::as_select())
+            .load::<Feedback>(&mut conn)
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f))
+            .collect()
+    };
     let mut people: Vec<AsnId> = evaluations.values().map(|e| e.asn_id).collect();
+    people.extend(entries.values().map(|f| f.recipient_id));
     people.extend(activities.values().map(|a| a.asn_id));
     people.extend(
         appeals
@@ -172,7 +196,14 @@ pub async fn load_records(db: &Db, rows: Vec<EventRow>) -> AppResult<Vec<LoadedE
                         })
                     })
                 }
-                EventKind::FeedbackAdded => None,
+                EventKind::FeedbackAdded => {
+                    entries.get(&FeedbackId(event.entity_id)).and_then(|f| {
+                        Some(Record::Feedback {
+                            feedback: f.clone(),
+                            recipient: facts.get(&f.recipient_id)?.clone(),
+                        })
+                    })
+                }
             };
             LoadedEvent {
                 event,

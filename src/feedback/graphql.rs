@@ -64,6 +64,23 @@ impl Feedback {
         self.evaluation_id.map(EvaluationId::to_global)
     }
 
+    /// The evaluation whose dialog this entry belongs to; null when there is none or the
+    /// viewer may not read it.
+    async fn evaluation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<crate::evaluations::model::Evaluation>> {
+        let Some(id) = self.evaluation_id else {
+            return Ok(None);
+        };
+        let Some(evaluation) = ctx.loaders()?.load_one(id).await? else {
+            return Ok(None);
+        };
+        Ok(crate::evaluations::graphql::readable(ctx, &evaluation)
+            .await?
+            .then_some(evaluation))
+    }
+
     /// The entry this one replies to; null for a top-level entry or when the viewer may not
     /// read the parent.
     async fn parent(&self, ctx: &Context<'_>) -> AppResult<Option<Feedback>> {

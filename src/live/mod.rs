@@ -13,13 +13,16 @@ use futures_util::Stream;
 
 use crate::activities::model::Activity;
 use crate::appeals::model::Appeal;
-use crate::auth::rules::{RecordKind, can_read, can_read_appeal, can_read_evaluation};
+use crate::auth::rules::{
+    RecordKind, can_read, can_read_appeal, can_read_evaluation, can_read_feedback,
+};
 use crate::error::{AppError, AppResult};
 use crate::evaluations::model::{Evaluation, EvaluationStatus};
 use crate::events::EventKind;
 use crate::events::records::Record;
+use crate::feedback::model::Feedback;
 use crate::graphql::context::ContextExt;
-use crate::ids::{AppealId, AsnId, UnitId};
+use crate::ids::{AppealId, AsnId, EvaluationId, UnitId};
 use stream::{cursor, events};
 
 /// An evaluation was published.
@@ -58,6 +61,15 @@ pub struct ActivityReviewed {
     pub activity: Activity,
 }
 
+/// New feedback, or a reply in an evaluation's dialog.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct FeedbackAdded {
+    /// Position of the event; pass it as `after` to resume.
+    pub cursor: String,
+    /// The new entry.
+    pub feedback: Feedback,
+}
+
 /// The path of a narrowing unit, loaded when subscribing.
 async fn unit_path(ctx: &Context<'_>, unit: Option<ID>) -> AppResult<Option<String>> {
     let Some(id) = unit else { return Ok(None) };
@@ -76,6 +88,69 @@ pub struct Subscription;
 /// Live review results, delivered only to subscribers allowed to read them.
 #[Subscription]
 impl Subscription {
+    /// Feedback written from now on (or after `after`) that the viewer may read: the
+    /// recipient, the recipient's supervisor chain, unit admins above and admins, and the author.
+    async fn feedback_added(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only the dialog of this evaluation (FORBIDDEN if the viewer may not read it)."
+        )]
+        evaluation_id: Option<ID>,
+        #[graphql(
+            desc = "Only feedback to this ASN (FORBIDDEN if the viewer may not read their feedback)."
+        )]
+        recipient_id: Option<ID>,
+        #[graphql(desc = "Replay events after this cursor first.")] after: Option<String>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<FeedbackAdded>> + use<>>
+    {
+        let viewer = ctx.viewer()?;
+        let evaluation = match evaluation_id {
+            Some(id) => {
+                let id = EvaluationId::from_global(&id)?;
+                crate::evaluations::graphql::load_readable(ctx, id).await?;
+                Some(id)
+            }
+            None => None,
+        };
+        let recipient = match recipient_id {
+            Some(id) => {
+                let id = AsnId::from_global(&id)?;
+                let (asn, unit) = crate::asn::loaders::with_unit(ctx.loaders()?, id).await?;
+                if !can_read(viewer, asn.subject(&unit.path), RecordKind::Personal) {
+                    return Err(AppError::forbidden("you may not read this ASN's feedback").into());
+                }
+                Some(id)
+            }
+            None => None,
+        };
+        Ok(events(
+            ctx,
+            &[EventKind::FeedbackAdded],
+            after,
+            move |viewer, event| {
+                let Record::Feedback {
+                    feedback,
+                    recipient: facts,
+                } = &event.record
+                else {
+                    return None;
+                };
+                let visible = can_read_feedback(
+                    viewer,
+                    feedback.author_id,
+                    facts.asn.subject(&facts.unit_path),
+                );
+                let wanted = evaluation.is_none_or(|id| feedback.evaluation_id == Some(id))
+                    && recipient.is_none_or(|id| feedback.recipient_id == id);
+                (visible && wanted).then(|| FeedbackAdded {
+                    cursor: cursor(event.event.id),
+                    feedback: feedback.clone(),
+                })
+            },
+        )?)
+    }
+
     /// Evaluations published from now on (or after `after`) that the viewer may read:
     /// the evaluated ASN learns of their result the moment it is published.
     async fn evaluation_published(

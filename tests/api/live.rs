@@ -327,3 +327,57 @@ async fn the_asn_learns_of_an_activity_review() {
         None
     );
 }
+
+#[tokio::test]
+async fn the_dialog_reaches_the_evaluator_and_not_strangers() {
+    let app = TestApp::new().await;
+    wait_until_listening(&app).await;
+    let evaluation =
+        crate::evaluations::published(&app, "SESUAI_EKSPEKTASI", "SESUAI_EKSPEKTASI").await;
+    let q = "subscription ($e: ID) { feedbackAdded(evaluationId: $e) { cursor feedback { id kind body author { nip } evaluation { id } } } }";
+    let mut evaluator = subscribe(
+        &app,
+        personas::KEPALA_PUSKESMAS,
+        q,
+        json!({ "e": evaluation }),
+    )
+    .await;
+    let mut everything = subscribe(
+        &app,
+        personas::GURU,
+        "subscription { feedbackAdded { cursor } }",
+        json!({}),
+    )
+    .await;
+    let mut forbidden = subscribe(&app, personas::GURU, q, json!({ "e": evaluation })).await;
+    let refused = maybe_next(&mut forbidden, Duration::from_secs(5))
+        .await
+        .expect("a refusal");
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let kapus = asn_id(&app, personas::KEPALA_PUSKESMAS).await;
+    data(
+        app.query(
+            personas::PERAWAT,
+            "mutation ($input: GiveFeedbackInput!) { giveFeedback(input: $input) { id } }",
+            json!({ "input": { "recipientId": kapus, "evaluationId": evaluation, "kind": "QUESTION",
+                "body": "Bagaimana saya bisa mencapai Di Atas Ekspektasi?" } }),
+        )
+        .await,
+    );
+    let event = maybe_next(&mut evaluator, Duration::from_secs(5))
+        .await
+        .expect("the question");
+    let feedback = &event["payload"]["data"]["feedbackAdded"]["feedback"];
+    assert_eq!(feedback["kind"], "QUESTION");
+    assert_eq!(feedback["author"]["nip"], personas::PERAWAT);
+    assert_eq!(feedback["evaluation"]["id"], evaluation.as_str());
+    assert_eq!(
+        maybe_next(&mut everything, Duration::from_millis(500)).await,
+        None
+    );
+}
