@@ -2,6 +2,7 @@
 //! the personas of the README; it is idempotent (a second run changes nothing).
 
 pub mod demo_data;
+pub mod dialog;
 pub mod reviews;
 pub mod work;
 
@@ -35,6 +36,10 @@ pub struct SeedReport {
     pub evaluations: usize,
     /// Activities written (through the API).
     pub activities: usize,
+    /// Feedback entries written (through the API).
+    pub feedback: usize,
+    /// Supervision visits recorded (through the API).
+    pub visits: usize,
     /// Whether the data set was already present (nothing inserted).
     pub already_present: bool,
 }
@@ -46,8 +51,15 @@ impl fmt::Display for SeedReport {
         }
         write!(
             f,
-            "seeded {} units, {} ASN, {} role grants, {} activities, {} evaluations",
-            self.units, self.asn, self.roles, self.activities, self.evaluations
+            "seeded {} units, {} ASN, {} role grants, {} activities, {} evaluations, {} feedback \
+             entries, {} supervision visits",
+            self.units,
+            self.asn,
+            self.roles,
+            self.activities,
+            self.evaluations,
+            self.feedback,
+            self.visits
         )
     }
 }
@@ -71,11 +83,18 @@ pub async fn demo(db: &Db, anchor: chrono::DateTime<chrono::Utc>) -> AppResult<S
     let staff = reviews::activity_staff(&actor, anchor).await?;
     report.activities = work::activities(&actor, anchor, &staff, &perawat_target).await?;
     report.evaluations = reviews::evaluations(&actor, anchor).await?;
+    report.feedback = dialog::feedback(&actor, anchor).await?;
+    let colleague = staff
+        .iter()
+        .map(|(nip, _)| nip.as_str())
+        .find(|nip| *nip != demo_data::personas::PERAWAT)
+        .ok_or_else(|| AppError::internal("demo data: no colleague of the perawat"))?;
+    report.visits = dialog::visit(&actor, anchor, colleague).await?;
     Ok(report)
 }
 
-/// Loads the directory (units, ASN, roles) in one transaction.
-async fn directory(db: &Db) -> AppResult<SeedReport> {
+/// Loads the directory (units, ASN, roles) in one transaction; does nothing if it is there.
+pub async fn directory(db: &Db) -> AppResult<SeedReport> {
     let mut conn = db.conn().await?;
     let root_code = demo_data::UNITS
         .first()

@@ -7,7 +7,7 @@ use kinerja::db::schema::{audit_log, events};
 use serde_json::{Value, json};
 
 use crate::support::{TestApp, codes, data, personas};
-use crate::targets::{DOKTER, clear_work, create_target, empty_app};
+use crate::targets::{DOKTER, create_target, empty_app};
 
 pub const CREATE: &str = "mutation ($input: CreateActivityInput!) {
   createActivity(input: $input) {
@@ -189,7 +189,7 @@ async fn the_window_is_configurable() {
         },
         ..Settings::default()
     };
-    let app = clear_work(TestApp::with_settings(settings).await).await;
+    let app = TestApp::build(crate::support::Fixture::Directory, settings).await;
     data(
         create(
             &app,

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::activities::{create_activity, review};
 use crate::support::{TestApp, codes, data, personas};
-use crate::targets::{AGUNG, DOKTER, asn_id, clear_work, create_target, empty_app};
+use crate::targets::{AGUNG, DOKTER, asn_id, create_target, empty_app};
 
 const LIST: &str = "query ($f: ActivityFilter, $o: ActivityOrder, $first: Int, $last: Int) {
   activities(filter: $f, orderBy: $o, first: $first, last: $last) {
@@ -285,7 +285,7 @@ async fn nested_activities_and_the_monthly_summary() {
         },
         ..Settings::default()
     };
-    let app = clear_work(TestApp::with_settings(settings).await).await;
+    let app = TestApp::build(crate::support::Fixture::Directory, settings).await;
     let kapus = personas::KEPALA_PUSKESMAS;
     let approved = create_activity(&app, personas::PERAWAT, "2026-11-24", "08:00", "09:30").await;
     let approved2 = create_activity(&app, personas::PERAWAT, "2026-11-25", "08:00", "09:00").await;

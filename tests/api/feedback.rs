@@ -99,7 +99,7 @@ async fn given(
 
 #[tokio::test]
 async fn supervisors_above_peers_and_self_may_give_feedback() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     let (events_before, feedback_before) = {
         let mut conn = app.conn().await;
         let events_before: Option<i64> = events::table
@@ -181,7 +181,7 @@ async fn supervisors_above_peers_and_self_may_give_feedback() {
 
 #[tokio::test]
 async fn bodies_kinds_and_ids_are_checked() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     let give_nurse = |body: String, kind: &'static str, extra: Value| {
         let app = &app;
         async move {
@@ -241,7 +241,7 @@ async fn bodies_kinds_and_ids_are_checked() {
 
 #[tokio::test]
 async fn the_evaluation_dialog_question_answer_and_its_rules() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     // The Kepala Puskesmas (unit PKM) is evaluated by the Kepala Dinas (unit DINKES): outside
     // the dialog she may not write to him.
     let eval = evaluation(

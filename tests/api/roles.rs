@@ -46,7 +46,7 @@ fn roles(body: &Value, field: &str) -> Vec<(String, Option<String>)> {
 
 #[tokio::test]
 async fn an_admin_grants_and_revokes_roles_with_an_audit_trail() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     let guru = personas::GURU;
     let body = data(
         app.query(
@@ -185,7 +185,7 @@ async fn an_admin_grants_and_revokes_roles_with_an_audit_trail() {
 
 #[tokio::test]
 async fn only_admins_manage_roles() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     for nip in [
         UNIT_ADMIN_DINKES,
         personas::KEPALA_DINKES,
@@ -221,7 +221,7 @@ async fn only_admins_manage_roles() {
 
 #[tokio::test]
 async fn scoping_duplicates_missing_grants_and_unknown_ids() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     let admin = personas::ADMIN;
     let run = |query: &'static str, vars: Value| {
         let app = &app;
@@ -271,7 +271,7 @@ async fn scoping_duplicates_missing_grants_and_unknown_ids() {
 
 #[tokio::test]
 async fn an_admin_cannot_revoke_their_own_admin_role() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     let own = app
         .query(
             personas::ADMIN,
@@ -310,7 +310,7 @@ async fn an_admin_cannot_revoke_their_own_admin_role() {
 
 #[tokio::test]
 async fn two_admins_revoking_each_other_at_once_leave_one_admin() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     data(
         app.query(
             personas::ADMIN,
@@ -349,7 +349,7 @@ async fn two_admins_revoking_each_other_at_once_leave_one_admin() {
 
 #[tokio::test]
 async fn concurrent_grants_of_one_role_write_it_once() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     let (a, b) = (
         input(&app, personas::GURU, "ANALYST", None).await,
         input(&app, personas::GURU, "ANALYST", None).await,

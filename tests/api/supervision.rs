@@ -97,7 +97,7 @@ pub async fn record(
 
 #[tokio::test]
 async fn an_inspector_records_a_visit_with_its_team_and_observations() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     let body = data(
         record(
             &app,
@@ -169,7 +169,7 @@ async fn an_inspector_records_a_visit_with_its_team_and_observations() {
 
 #[tokio::test]
 async fn only_inspectors_record_visits() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     for nip in [
         personas::ADMIN,
         personas::KEPALA_DINKES,
@@ -198,7 +198,7 @@ async fn only_inspectors_record_visits() {
 
 #[tokio::test]
 async fn a_visit_must_be_well_formed() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     let pkm = unit_gid(&app, "DINKES.PKM-DUMAI-KOTA").await;
     let nurse = observation(&app, personas::PERAWAT, "DI_ATAS_EKSPEKTASI").await;
     let base = json!({
@@ -301,7 +301,7 @@ async fn a_visit_must_be_well_formed() {
 
 #[tokio::test]
 async fn visits_are_listed_and_filtered_for_everyone() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     data(
         record(
             &app,

@@ -62,9 +62,25 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-/// Makes sure the template exists; safe across concurrent test processes.
-async fn ensure_template() -> String {
-    let name = template_name();
+/// What a test database starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixture {
+    /// The directory only (units, ASN, roles): for tests that count what they write.
+    Directory,
+    /// The whole demo data set, review records included.
+    Demo,
+}
+
+/// Makes sure the template for `fixture` exists; safe across concurrent test processes.
+async fn ensure_template(fixture: Fixture) -> String {
+    let name = format!(
+        "{}_{}",
+        template_name(),
+        match fixture {
+            Fixture::Directory => "dir",
+            Fixture::Demo => "demo",
+        }
+    );
     let admin_url = format!("{}/postgres", server_url());
     let mut admin = AsyncPgConnection::establish(&admin_url)
         .await
@@ -103,7 +119,10 @@ async fn ensure_template() -> String {
                 .load(&mut admin)
                 .await
                 .expect("list templates");
-        for old in stale {
+        for old in stale
+            .into_iter()
+            .filter(|old| !old.datname.starts_with(&template_name()))
+        {
             let _ = db::drop_database(&format!("{}/{}", server_url(), old.datname)).await;
         }
         let building = format!("{name}_building");
@@ -114,9 +133,11 @@ async fn ensure_template() -> String {
             .expect("create template");
         db::run_migrations(&url).await.expect("migrate template");
         let pool = db::pool(&url, 2).expect("pool");
-        kinerja::seed::demo(&Db::new(pool.clone()), test_now())
-            .await
-            .expect("seed template");
+        let seeded = match fixture {
+            Fixture::Directory => kinerja::seed::directory(&Db::new(pool.clone())).await,
+            Fixture::Demo => kinerja::seed::demo(&Db::new(pool.clone()), test_now()).await,
+        };
+        seeded.expect("seed template");
         pool.close();
         drop(pool);
         admin
@@ -172,9 +193,19 @@ impl TestApp {
     }
 
     /// Like [`TestApp::new`] with other settings. The clock starts at [`test_now`].
-    pub async fn with_settings(mut settings: Settings) -> TestApp {
+    pub async fn with_settings(settings: Settings) -> TestApp {
+        Self::build(Fixture::Demo, settings).await
+    }
+
+    /// A fresh database holding the directory only (no review records).
+    pub async fn bare() -> TestApp {
+        Self::build(Fixture::Directory, Settings::default()).await
+    }
+
+    /// A test app on a copy of the `fixture` template.
+    pub async fn build(fixture: Fixture, mut settings: Settings) -> TestApp {
         settings.report_statements = true;
-        let template = ensure_template().await;
+        let template = ensure_template(fixture).await;
         let name = format!(
             "kinerja_t_{}_{}",
             std::process::id(),

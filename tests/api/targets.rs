@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use kinerja::db::schema::{activities, audit_log, events, performance_targets, supervision_visits};
+use kinerja::db::schema::audit_log;
 use serde_json::{Value, json};
 
 use crate::support::{TestApp, codes, data, personas};
@@ -47,37 +47,9 @@ pub async fn asn_id(app: &TestApp, nip: &str) -> String {
 /// A fresh test app without the targets, activities (with their audit entries and events) and
 /// supervision visits the demo seed may hold, so tests count only what they create and
 /// inspectors start without visited units.
+/// A database with the directory only: no seeded targets, activities or visits.
 pub async fn empty_app() -> TestApp {
-    clear_work(TestApp::new().await).await
-}
-
-/// Removes the seeded targets, activities and visits from `app`.
-pub async fn clear_work(app: TestApp) -> TestApp {
-    let mut conn = app.conn().await;
-    diesel::delete(activities::table)
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    diesel::delete(performance_targets::table)
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    diesel::delete(supervision_visits::table)
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    diesel::delete(
-        audit_log::table.filter(audit_log::entity_type.eq_any(["Activity", "PerformanceTarget"])),
-    )
-    .execute(&mut conn)
-    .await
-    .unwrap();
-    diesel::delete(events::table.filter(events::kind.eq("ACTIVITY_REVIEWED")))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    drop(conn);
-    app
+    TestApp::bare().await
 }
 
 fn input(year: i32, title: &str, parent: Option<&str>) -> Value {

@@ -24,7 +24,7 @@ fn bodies(connection: &Value) -> BTreeSet<String> {
 
 #[tokio::test]
 async fn feedback_is_read_by_author_recipient_their_chain_and_admins_only() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     let p = personas::PERAWAT;
     let mut ids = BTreeMap::new();
     ids.insert(
@@ -256,7 +256,7 @@ const BRIEF: &str = "query ($u: ID!) { asns(filter: { unitId: $u }) { edges { no
 async fn nested_feedback_reads_are_bounded_by_depth() {
     let mut counts = Vec::new();
     for n in [3, 8] {
-        let app = TestApp::new().await;
+        let app = TestApp::bare().await;
         let unit = fixture(&app, n).await;
         let (body, as_admin) = app
             .run(Some(personas::ADMIN), NESTED, json!({ "u": unit }))

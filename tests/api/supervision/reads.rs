@@ -108,7 +108,7 @@ async fn seen_by(
 
 #[tokio::test]
 async fn observations_are_read_by_the_observed_their_chain_admins_and_the_team_only() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     let observed = [personas::PERAWAT, DOKTER];
     let body = data(
         record(
@@ -191,7 +191,7 @@ async fn observations_are_read_by_the_observed_their_chain_admins_and_the_team_o
 
 #[tokio::test]
 async fn observations_of_a_period_load_in_one_statement() {
-    let app = TestApp::new().await;
+    let app = TestApp::bare().await;
     data(
         record(
             &app,
@@ -267,7 +267,7 @@ const ASN_OBSERVATIONS: &str =
 async fn nested_observation_reads_are_bounded_by_depth() {
     let mut counts = Vec::new();
     for (visits, per_visit) in [(2, 2), (6, 5)] {
-        let app = TestApp::new().await;
+        let app = TestApp::bare().await;
         visits_fixture(&app, visits, per_visit).await;
         let (body, statements) = app
             .run(Some(personas::ADMIN), VISITS_NESTED, json!({}))
