@@ -14,6 +14,7 @@ pub mod evaluations;
 mod feedback;
 mod limits;
 mod live;
+mod matrix;
 mod pagination;
 mod roles;
 mod schema_drift;
