@@ -324,11 +324,19 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         conn.batch_execute("SELECT 1").await?;
         AppResult::Ok(())
     };
-    match tokio::time::timeout(std::time::Duration::from_secs(2), check).await {
-        Ok(Ok(())) => (StatusCode::OK, "ready: database ok\n"),
-        _ => (
+    let database = matches!(
+        tokio::time::timeout(std::time::Duration::from_secs(2), check).await,
+        Ok(Ok(()))
+    );
+    match (database, state.hub.is_listening()) {
+        (true, true) => (StatusCode::OK, "ready: database ok, event listener ok\n"),
+        (false, _) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "not ready: database unreachable\n",
+        ),
+        (true, false) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: event listener down\n",
         ),
     }
 }

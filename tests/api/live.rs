@@ -381,3 +381,39 @@ async fn the_dialog_reaches_the_evaluator_and_not_strangers() {
         None
     );
 }
+
+#[tokio::test]
+async fn readyz_reports_the_listener() {
+    use diesel_async::SimpleAsyncConnection;
+    let app = TestApp::new().await;
+    wait_until_listening(&app).await;
+    let body = reqwest::get(app.http("/readyz"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("event listener ok"), "{body}");
+    // Kill the listener repeatedly: /readyz says so at least once before it recovers.
+    let database = app.url.rsplit('/').next().unwrap().to_owned();
+    let mut saw_down = false;
+    for _ in 0..50 {
+        app.conn()
+            .await
+            .batch_execute(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE application_name = 'kinerja_listener' AND datname = '{database}'"
+            ))
+            .await
+            .unwrap();
+        let ready = reqwest::get(app.http("/readyz")).await.unwrap();
+        if ready.status() == reqwest::StatusCode::SERVICE_UNAVAILABLE {
+            saw_down = true;
+            assert!(ready.text().await.unwrap().contains("event listener down"));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(saw_down, "/readyz never reported the listener down");
+    wait_until_listening(&app).await;
+}
