@@ -50,7 +50,7 @@ pub struct JwtConfig {
 #[derive(Debug, Clone, Copy, Args)]
 pub struct Limits {
     /// Maximum nesting depth of a query.
-    #[arg(long, env = "KINERJA_MAX_DEPTH", default_value_t = 12)]
+    #[arg(long, env = "KINERJA_MAX_DEPTH", default_value_t = 15)]
     pub max_depth: usize,
     /// Maximum complexity (cost) of a query; list fields multiply by their `first`.
     #[arg(long, env = "KINERJA_MAX_COMPLEXITY", default_value_t = 250_000)]
@@ -73,7 +73,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_depth: 12,
+            max_depth: 15,
             max_complexity: 250_000,
             max_body_bytes: 256 * 1024,
             max_sockets_per_subject: 10,

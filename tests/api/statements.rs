@@ -140,7 +140,7 @@ async fn evaluate_fixture(app: &TestApp, width: usize) {
         .await
         .unwrap();
     for (id, supervisor) in staff {
-        diesel::insert_into(evaluations::table)
+        let evaluation: i64 = diesel::insert_into(evaluations::table)
             .values((
                 evaluations::asn_id.eq(id),
                 evaluations::evaluator_id.eq(supervisor.unwrap()),
@@ -152,6 +152,19 @@ async fn evaluate_fixture(app: &TestApp, width: usize) {
                 evaluations::predikat.eq("BAIK"),
                 evaluations::status.eq("PUBLISHED"),
                 evaluations::published_at.eq(crate::support::test_now()),
+            ))
+            .returning(evaluations::id)
+            .get_result(&mut conn)
+            .await
+            .unwrap();
+        // The evaluated ASN asks a question in the evaluation's dialog.
+        diesel::insert_into(kinerja::db::schema::feedback::table)
+            .values((
+                kinerja::db::schema::feedback::author_id.eq(id),
+                kinerja::db::schema::feedback::recipient_id.eq(supervisor.unwrap()),
+                kinerja::db::schema::feedback::evaluation_id.eq(evaluation),
+                kinerja::db::schema::feedback::kind.eq("QUESTION"),
+                kinerja::db::schema::feedback::body.eq("Bagaimana saya bisa memperbaiki?"),
             ))
             .execute(&mut conn)
             .await
@@ -166,13 +179,14 @@ const EVALUATIONS: &str = "query ($root: ID!) {
       evaluations(first: 5) { totalCount edges { node {
         predikat status period { label } evaluator { name }
         appeals { status } behaviourNotes { value } history { action }
+        feedback { body author { name unit { name } } }
       } } }
     } } } } }
   }
 }";
 
 #[tokio::test]
-async fn units_asns_evaluations_appeals_stay_bounded() {
+async fn units_asns_evaluations_feedback_stay_bounded() {
     let mut counts = Vec::new();
     for width in [5, 20] {
         let app = TestApp::new().await;
@@ -197,6 +211,7 @@ async fn units_asns_evaluations_appeals_stay_bounded() {
         "statements must not grow with rows: {counts:?}"
     );
     // viewer, units page, members, units of members, evaluations, evaluators, notes, history,
-    // appeals: 9, the same at 5×5 and 20×20.
-    assert_eq!(counts[1], 9, "{counts:?}");
+    // appeals, the dialog's feedback (its authors and their units come from the loader's
+    // cache): 10, the same at 5×5 and 20×20.
+    assert_eq!(counts[1], 10, "{counts:?}");
 }
