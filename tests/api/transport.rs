@@ -165,7 +165,15 @@ async fn service_endpoints() {
     let client = reqwest::Client::new();
     let health = client.get(app.http("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
-    let ready = client.get(app.http("/readyz")).send().await.unwrap();
+    // Ready once the database answers and the event listener is up (it starts with the app).
+    let mut ready = client.get(app.http("/readyz")).send().await.unwrap();
+    for _ in 0..100 {
+        if ready.status() == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        ready = client.get(app.http("/readyz")).send().await.unwrap();
+    }
     assert_eq!(ready.status(), StatusCode::OK);
     let graphiql = client.get(app.http("/graphiql")).send().await.unwrap();
     assert_eq!(graphiql.status(), StatusCode::OK);
