@@ -417,3 +417,62 @@ async fn readyz_reports_the_listener() {
     assert!(saw_down, "/readyz never reported the listener down");
     wait_until_listening(&app).await;
 }
+
+#[tokio::test]
+async fn appeal_filings_reach_the_decider_and_decisions_the_appellant() {
+    let app = TestApp::new().await;
+    wait_until_listening(&app).await;
+    let mut decider = subscribe(
+        &app,
+        personas::KEPALA_DINKES,
+        "subscription { appealFiled { appeal { id reason } } }",
+        json!({}),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let evaluation =
+        crate::evaluations::published(&app, "DI_BAWAH_EKSPEKTASI", "SESUAI_EKSPEKTASI").await;
+    let filed = data(
+        app.query(
+            personas::PERAWAT,
+            "mutation ($e: ID!) { fileAppeal(input: { evaluationId: $e, reason: \"Data belum lengkap\" }) { id } }",
+            json!({ "e": evaluation }),
+        )
+        .await,
+    );
+    let appeal = filed["fileAppeal"]["id"].as_str().unwrap().to_owned();
+    let event = maybe_next(&mut decider, Duration::from_secs(5))
+        .await
+        .expect("the filing");
+    assert_eq!(
+        event["payload"]["data"]["appealFiled"]["appeal"]["id"],
+        appeal.as_str()
+    );
+
+    let q = "subscription ($a: ID) { appealDecided(appealId: $a) { appeal { id status newPredikat } } }";
+    let mut appellant = subscribe(&app, personas::PERAWAT, q, json!({ "a": appeal })).await;
+    let mut stranger = subscribe(&app, personas::GURU, q, json!({ "a": appeal })).await;
+    let refused = maybe_next(&mut stranger, Duration::from_secs(5))
+        .await
+        .expect("a refusal");
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    data(
+        app.query(
+            personas::KEPALA_DINKES,
+            "mutation ($a: ID!) { decideAppeal(input: { appealId: $a, decision: REVISED, note: \"Terverifikasi\",
+               workResultRating: SESUAI_EKSPEKTASI, behaviourRating: SESUAI_EKSPEKTASI }) { id } }",
+            json!({ "a": appeal }),
+        )
+        .await,
+    );
+    let event = maybe_next(&mut appellant, Duration::from_secs(5))
+        .await
+        .expect("the decision");
+    let decided = &event["payload"]["data"]["appealDecided"]["appeal"];
+    assert_eq!(decided["status"], "REVISED");
+    assert_eq!(decided["newPredikat"], "BAIK");
+}
