@@ -70,6 +70,32 @@ pub struct FeedbackAdded {
     pub feedback: Feedback,
 }
 
+/// The appeal of an appeal event with its cursor, if the viewer may read it and it passes the
+/// narrowing (one appeal, a unit subtree).
+fn appeal_for(
+    viewer: &crate::auth::Viewer,
+    event: &crate::events::records::LoadedEvent,
+    only: Option<AppealId>,
+    within: Option<&str>,
+) -> Option<(String, Appeal)> {
+    let Record::Appeal {
+        appeal,
+        subject,
+        evaluator,
+    } = &event.record
+    else {
+        return None;
+    };
+    let visible = can_read_appeal(
+        viewer,
+        subject.asn.subject(&subject.unit_path),
+        evaluator.person(),
+    );
+    let wanted = only.is_none_or(|id| id == appeal.id)
+        && within.is_none_or(|p| subject.unit_path.starts_with(p));
+    (visible && wanted).then(|| (cursor(event.event.id), appeal.clone()))
+}
+
 /// The path of a narrowing unit, loaded when subscribing.
 async fn unit_path(ctx: &Context<'_>, unit: Option<ID>) -> AppResult<Option<String>> {
     let Some(id) = unit else { return Ok(None) };
@@ -226,27 +252,8 @@ impl Subscription {
             &[EventKind::AppealDecided],
             after,
             move |viewer, event| {
-                let Record::Appeal {
-                    appeal,
-                    subject,
-                    evaluator,
-                } = &event.record
-                else {
-                    return None;
-                };
-                let visible = can_read_appeal(
-                    viewer,
-                    subject.asn.subject(&subject.unit_path),
-                    evaluator.person(),
-                );
-                let wanted = only.is_none_or(|id| id == appeal.id)
-                    && within
-                        .as_deref()
-                        .is_none_or(|p| subject.unit_path.starts_with(p));
-                (visible && wanted).then(|| AppealDecided {
-                    cursor: cursor(event.event.id),
-                    appeal: appeal.clone(),
-                })
+                appeal_for(viewer, event, only, within.as_deref())
+                    .map(|(cursor, appeal)| AppealDecided { cursor, appeal })
             },
         )?)
     }
@@ -315,26 +322,8 @@ impl Subscription {
             &[EventKind::AppealFiled],
             after,
             move |viewer, event| {
-                let Record::Appeal {
-                    appeal,
-                    subject,
-                    evaluator,
-                } = &event.record
-                else {
-                    return None;
-                };
-                let visible = can_read_appeal(
-                    viewer,
-                    subject.asn.subject(&subject.unit_path),
-                    evaluator.person(),
-                );
-                let inside = within
-                    .as_deref()
-                    .is_none_or(|p| subject.unit_path.starts_with(p));
-                (visible && inside).then(|| AppealFiled {
-                    cursor: cursor(event.event.id),
-                    appeal: appeal.clone(),
-                })
+                appeal_for(viewer, event, None, within.as_deref())
+                    .map(|(cursor, appeal)| AppealFiled { cursor, appeal })
             },
         )?)
     }
