@@ -6,9 +6,9 @@ use diesel_async::RunQueryDsl;
 
 use super::model::{Appeal, AppealStatus};
 use crate::auth::Viewer;
-use crate::auth::rules::{RecordKind, readable_asn_ids};
+use crate::auth::rules::appeal_filter;
 use crate::db::Conn;
-use crate::db::schema::{appeals, asn, evaluations};
+use crate::db::schema::appeals;
 use crate::error::AppResult;
 use crate::graphql::pagination::Window;
 use crate::ids::{AppealId, AsnId, EvaluationId, UnitId};
@@ -28,23 +28,7 @@ pub struct AppealCriteria {
 }
 
 fn filtered(viewer: &Viewer, criteria: &AppealCriteria) -> appeals::BoxedQuery<'static, Pg> {
-    // Readable: appeals of ASN in the viewer's personal scope, and appeals on evaluations the
-    // viewer wrote or whose evaluator the viewer supervises (the decider-to-be).
-    let decidable = evaluations::table
-        .inner_join(asn::table.on(asn::id.eq(evaluations::evaluator_id)))
-        .filter(
-            asn::supervisor_id
-                .eq(viewer.asn_id)
-                .or(evaluations::evaluator_id.eq(viewer.asn_id)),
-        )
-        .select(evaluations::id);
-    let mut query = appeals::table
-        .filter(
-            appeals::appellant_id
-                .eq_any(readable_asn_ids(viewer, RecordKind::Personal))
-                .or(appeals::evaluation_id.eq_any(decidable)),
-        )
-        .into_boxed();
+    let mut query = appeals::table.filter(appeal_filter(viewer)).into_boxed();
     if !criteria.statuses.is_empty() {
         query = query.filter(appeals::status.eq_any(criteria.statuses.clone()));
     }

@@ -1,7 +1,6 @@
 //! Evaluation queries. Visibility is part of every list statement.
 
 use chrono::{DateTime, Duration, Utc};
-use diesel::dsl::not;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
@@ -10,7 +9,7 @@ use diesel_async::RunQueryDsl;
 use super::model::{BehaviourNoteRow, Evaluation, EvaluationStatus, PeriodKind};
 use super::predikat::Predikat;
 use crate::auth::Viewer;
-use crate::auth::rules::{RecordKind, readable_asn_ids};
+use crate::auth::rules::evaluation_filter;
 use crate::db::Conn;
 use crate::db::schema::{evaluation_behaviour_notes, evaluations};
 use crate::error::AppResult;
@@ -51,19 +50,6 @@ pub enum EvaluationOrderField {
 
 type Filter = Box<dyn BoxableExpression<evaluations::table, Pg, SqlType = Bool>>;
 
-/// Evaluations the viewer may read: those of ASN in their inspectable scope and those they
-/// wrote, except the viewer's own drafts.
-pub fn visible_to(viewer: &Viewer) -> Filter {
-    Box::new(
-        evaluations::asn_id
-            .eq_any(readable_asn_ids(viewer, RecordKind::Inspectable))
-            .or(evaluations::evaluator_id.eq(viewer.asn_id))
-            .and(not(evaluations::status
-                .eq(EvaluationStatus::Draft)
-                .and(evaluations::asn_id.eq(viewer.asn_id)))),
-    )
-}
-
 /// Rows whose effective status (see [`super::workflow::effective_status`]) is `status`.
 fn has_status(status: EvaluationStatus, now: DateTime<Utc>, window_days: i64) -> Filter {
     let closed_before = now - Duration::days(window_days);
@@ -94,7 +80,9 @@ fn filtered(
     now: DateTime<Utc>,
     window_days: i64,
 ) -> evaluations::BoxedQuery<'static, Pg> {
-    let mut query = evaluations::table.filter(visible_to(viewer)).into_boxed();
+    let mut query = evaluations::table
+        .filter(evaluation_filter(viewer))
+        .into_boxed();
     if let Some(asn_id) = criteria.asn {
         query = query.filter(evaluations::asn_id.eq(asn_id));
     }
