@@ -75,7 +75,7 @@ fn contains(list: &Value, id: &str) -> bool {
 
 const PATHS: &str = "query ($p: ID!, $n: String!, $e: ID!, $a: ID!, $f: ID!, $o: ID!, $ap: ID!) {
   nodeE: node(id: $e) { id }
-  directE: evaluation(id: $e) { id }
+  directE: evaluation(id: $e) { id feedback { id kind } }
   listE: evaluations(filter: { asnId: $p }, first: 100) { totalCount nodes { id } }
   nodeA: node(id: $a) { id }
   directA: activity(id: $a) { id }
@@ -139,6 +139,16 @@ async fn every_path_agrees_and_nothing_leaks() {
                 forbidden(field),
                 !visible,
                 "{nip} {field} FORBIDDEN: {body}"
+            );
+        }
+        // The dialog on the evaluation (a question by the perawat to her evaluator) follows the
+        // feedback rule, also where the evaluation itself is readable (the inspector).
+        if evaluation {
+            let dialog = d["directE"]["feedback"].as_array().unwrap();
+            assert_eq!(
+                !dialog.is_empty(),
+                feedback,
+                "{nip} evaluation.feedback: {dialog:?}"
             );
         }
         // Connections and their counts.
