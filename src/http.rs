@@ -35,8 +35,8 @@ pub struct AppState {
     pub schema: KinerjaSchema,
     /// The connection pool.
     pub pool: PgPool,
-    /// Token verification keys.
-    pub keys: JwtKeys,
+    /// Token verification keys (shared: the state is cloned for every request and socket).
+    pub keys: Arc<JwtKeys>,
     /// Request limits.
     pub limits: Limits,
     /// Counters for `/metrics`.

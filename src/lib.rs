@@ -52,7 +52,7 @@ pub async fn app(
     let state = AppState {
         schema: graphql::build_schema(settings, time, hub.clone()),
         pool,
-        keys,
+        keys: Arc::new(keys),
         limits: settings.limits,
         metrics: Arc::new(Metrics::default()),
         hub,

@@ -65,6 +65,11 @@ impl Hub {
         self.sender.subscribe()
     }
 
+    /// Live subscriptions on this instance (receivers of the hub).
+    pub fn subscribers(&self) -> usize {
+        self.sender.receiver_count()
+    }
+
     /// Whether the LISTEN connection is up.
     pub fn is_listening(&self) -> bool {
         AtomicBool::load(&self.listening, Ordering::SeqCst)

@@ -1,4 +1,5 @@
-//! `/metrics` in the Prometheus text format: request counts by status class and pool usage.
+//! `/metrics` in the Prometheus text format: request counts by status class, pool usage and
+//! live subscriptions.
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -72,6 +73,12 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
         "kinerja_db_pool_connections{{state=\"max\"}} {}",
         pool.max_size
     );
+    let _ = writeln!(
+        out,
+        "# HELP kinerja_live_subscribers Subscriptions receiving live events on this instance."
+    );
+    let _ = writeln!(out, "# TYPE kinerja_live_subscribers gauge");
+    let _ = writeln!(out, "kinerja_live_subscribers {}", state.hub.subscribers());
     (
         [(
             header::CONTENT_TYPE,

@@ -26,7 +26,7 @@ use futures_util::stream::{BoxStream, StreamExt};
 use futures_util::{SinkExt, future};
 
 use super::{AppState, authenticate_bearer};
-use crate::db::Db;
+use crate::db::{Db, PgPool};
 use crate::error::{AppError, AppResult};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::{KinerjaSchema, prepare};
@@ -38,6 +38,11 @@ pub const PING_EVERY: Duration = Duration::from_secs(30);
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 /// Outgoing messages queued per socket before the executor waits.
 const OUTGOING_QUEUE: usize = 64;
+/// Read buffer of a socket. The WebSocket codec zero-fills its read buffer before each read, so
+/// the default of 128 KiB would be resident for every idle socket (and cost a memset of it on
+/// every wake-up); client messages are small, and a larger one is still read whole (the buffer
+/// grows for it).
+const READ_BUFFER: usize = 1024;
 
 /// Open sockets per ASN.
 #[derive(Debug, Default)]
@@ -114,12 +119,12 @@ impl Drop for SubscriptionSlot {
 #[derive(Clone)]
 struct PerOperation {
     schema: KinerjaSchema,
-    state: AppState,
+    pool: PgPool,
 }
 
 impl Executor for PerOperation {
     async fn execute(&self, request: Request) -> Response {
-        let db = Db::new(self.state.pool.clone());
+        let db = Db::new(self.pool.clone());
         self.schema.execute(prepare(request, db, None)).await
     }
 
@@ -128,7 +133,7 @@ impl Executor for PerOperation {
         request: Request,
         session: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        let db = Db::new(self.state.pool.clone());
+        let db = Db::new(self.pool.clone());
         let request = prepare(request, db, None);
         if let Some(loaders) = request
             .data
@@ -157,6 +162,7 @@ pub async fn upgrade(state: AppState, parts: &mut Parts) -> axum::response::Resp
         Err(rejection) => return rejection.into_response(),
     };
     upgrade
+        .read_buffer_size(READ_BUFFER)
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| serve(state, protocol, socket))
 }
@@ -175,22 +181,25 @@ async fn serve(state: AppState, protocol: GraphQLProtocol, socket: axum::extract
     let rejected = Arc::new(AtomicBool::new(false));
 
     // The writer owns the socket's sending half: executor messages, pings, expiry, shutdown.
+    // Its timers and watches live across iterations, so a message costs no re-registration.
     let mut shutdown = state.shutdown.clone();
     let close_codes = rejected.clone();
     let writer = tokio::spawn(async move {
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
+        // Armed once `connection_init` is accepted: the token's expiry closes the socket.
+        let expiry = tokio::time::sleep(Duration::MAX);
+        tokio::pin!(expiry);
+        let mut expiry_armed = false;
+        let mut awaiting_session = true;
+        let stopping = async move {
+            if shutdown.changed().await.is_err() {
+                // The server keeps no shutdown switch (tests): never fires.
+                future::pending::<()>().await;
+            }
+        };
+        tokio::pin!(stopping);
         loop {
-            let expiry = session_rx.borrow().map(|s| s.expires_at);
-            let until_expiry = async move {
-                match expiry {
-                    Some(exp) => {
-                        let left = exp.saturating_sub(crate::auth::jwt::now_secs());
-                        tokio::time::sleep(Duration::from_secs(left)).await;
-                    }
-                    None => future::pending::<()>().await,
-                }
-            };
             let close = tokio::select! {
                 message = queue.next() => match message {
                     Some(Message::Close(Some(frame))) => Some(CloseFrame {
@@ -211,19 +220,31 @@ async fn serve(state: AppState, protocol: GraphQLProtocol, socket: axum::extract
                     }
                     None
                 }
-                _ = until_expiry => Some(CloseFrame { code: 4401, reason: "token expired".into() }),
-                _ = async {
-                    if shutdown.changed().await.is_err() {
-                        // The server keeps no shutdown switch (tests): never fires.
-                        future::pending::<()>().await;
-                    }
-                } => Some(CloseFrame { code: 1001, reason: "server shutting down".into() }),
-                _ = async {
-                    if session_rx.changed().await.is_err() {
+                () = &mut expiry, if expiry_armed => {
+                    Some(CloseFrame { code: 4401, reason: "token expired".into() })
+                }
+                () = &mut stopping => {
+                    Some(CloseFrame { code: 1001, reason: "server shutting down".into() })
+                }
+                changed = session_rx.changed(), if awaiting_session => {
+                    match changed {
+                        Ok(()) => {
+                            let expires_at = session_rx.borrow().map(|s| s.expires_at);
+                            if let Some(exp) = expires_at {
+                                let left = exp.saturating_sub(crate::auth::jwt::now_secs());
+                                if let Some(at) =
+                                    tokio::time::Instant::now().checked_add(Duration::from_secs(left))
+                                {
+                                    expiry.as_mut().reset(at);
+                                    expiry_armed = true;
+                                }
+                            }
+                        }
                         // Initialised (or never will be): the expiry above is final.
-                        future::pending::<()>().await;
+                        Err(_) => awaiting_session = false,
                     }
-                } => None,
+                    None
+                }
             };
             if let Some(frame) = close {
                 let _ = socket_sink.send(Message::Close(Some(frame))).await;
@@ -235,7 +256,7 @@ async fn serve(state: AppState, protocol: GraphQLProtocol, socket: axum::extract
 
     let executor = PerOperation {
         schema: state.schema.clone(),
-        state: state.clone(),
+        pool: state.pool.clone(),
     };
     let init_state = state.clone();
     let sink = outgoing.sink_map_err(|_| axum::Error::new("socket closed"));

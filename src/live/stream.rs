@@ -67,7 +67,9 @@ where
         let _slot = slot;
         let mut replayed = HashSet::new();
         if let Some(after) = after {
-            match events_after(&db, kinds, after).await {
+            // Boxed: the stream's state holds this query only while it runs, not for the
+            // whole life of the subscription.
+            match Box::pin(events_after(&db, kinds, after)).await {
                 Ok(events) => {
                     for event in events {
                         replayed.insert(event.event.id);

@@ -476,3 +476,43 @@ async fn appeal_filings_reach_the_decider_and_decisions_the_appellant() {
     assert_eq!(decided["status"], "REVISED");
     assert_eq!(decided["newPredikat"], "BAIK");
 }
+
+/// The `kinerja_live_subscribers` gauge of `/metrics`.
+async fn live_subscribers(app: &TestApp) -> usize {
+    let metrics = reqwest::get(app.http("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("kinerja_live_subscribers "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no gauge in {metrics}"))
+}
+
+#[tokio::test]
+async fn metrics_count_live_subscriptions() {
+    let app = TestApp::new().await;
+    assert_eq!(live_subscribers(&app).await, 0);
+    let socket = subscribe(&app, personas::PERAWAT, PUBLISHED, json!({})).await;
+    let mut counted = 0;
+    for _ in 0..100 {
+        counted = live_subscribers(&app).await;
+        if counted == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(counted, 1);
+    drop(socket);
+    for _ in 0..100 {
+        counted = live_subscribers(&app).await;
+        if counted == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(counted, 0, "a closed socket's subscription is gone");
+}
