@@ -237,6 +237,12 @@ async fn run(database_url: &str) -> Res<()> {
         rss_idle.saturating_sub(rss_before) as f64 / subscribers as f64
     );
 
+    println!(
+        "load         {} (1, 5, 15 min load average; other work on these cores skews latency)",
+        load_average()
+    );
+    let mut p50s = Vec::with_capacity(writes);
+    let mut p99s = Vec::with_capacity(writes);
     for round in 0..writes {
         let id = create(&http, &server, &kapus, &perawat, round).await?;
         let cpu_before = (server.cpu()?, cpu_time("self")?);
@@ -276,6 +282,8 @@ async fn run(database_url: &str) -> Res<()> {
             cpu_time("self")? - cpu_before.1,
         );
         latencies.sort();
+        p50s.push(percentile(&latencies, 50.0));
+        p99s.push(percentile(&latencies, 99.0));
         println!(
             "write {}      {}/{subscribers} delivered  p50 {}  p99 {}  max {}  (first {}, publish answered in {}; CPU: server {}, client {})",
             round + 1,
@@ -289,6 +297,17 @@ async fn run(database_url: &str) -> Res<()> {
             ms(cpu.1),
         );
     }
+    p50s.sort();
+    p99s.sort();
+    println!(
+        "summary      over {writes} writes: p50 median {} (range {}–{}), p99 median {} (range {}–{})",
+        ms(percentile(&p50s, 50.0)),
+        ms(p50s[0]),
+        ms(p50s[p50s.len() - 1]),
+        ms(percentile(&p99s, 50.0)),
+        ms(p99s[0]),
+        ms(p99s[p99s.len() - 1]),
+    );
     println!(
         "memory       server RSS {:.1} MiB after the writes",
         server.rss_kib()? as f64 / 1024.0
@@ -299,6 +318,19 @@ async fn run(database_url: &str) -> Res<()> {
 }
 
 /// User plus system CPU time of process `pid` (or `self`), from `/proc/<pid>/stat`.
+/// The 1, 5 and 15 minute load averages of the machine.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").map_or_else(
+        |_| "unknown".to_owned(),
+        |text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
+    )
+}
+
 fn cpu_time(pid: &str) -> Res<Duration> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .map_err(|err| format!("cannot read /proc/{pid}/stat: {err}"))?;

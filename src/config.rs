@@ -55,6 +55,12 @@ pub struct Limits {
     /// Maximum complexity (cost) of a query; list fields multiply by their `first`.
     #[arg(long, env = "KINERJA_MAX_COMPLEXITY", default_value_t = 250_000)]
     pub max_complexity: usize,
+    /// Maximum root fields of one operation.
+    #[arg(long, env = "KINERJA_MAX_ROOT_FIELDS", default_value_t = 50)]
+    pub max_root_fields: usize,
+    /// Maximum aliased fields in one document.
+    #[arg(long, env = "KINERJA_MAX_ALIASES", default_value_t = 100)]
+    pub max_aliases: usize,
     /// Maximum size of a request body in bytes.
     #[arg(long, env = "KINERJA_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,
@@ -68,6 +74,13 @@ pub struct Limits {
         default_value_t = 20
     )]
     pub max_subscriptions_per_socket: usize,
+    /// Seconds between the server's WebSocket pings.
+    #[arg(long, env = "KINERJA_WS_PING_SECS", default_value_t = 30)]
+    pub ws_ping_secs: u64,
+    /// Seconds a WebSocket may stay silent (a pong to a ping counts as a sign of life) before
+    /// it is closed.
+    #[arg(long, env = "KINERJA_WS_IDLE_SECS", default_value_t = 120)]
+    pub ws_idle_secs: u64,
 }
 
 impl Default for Limits {
@@ -75,9 +88,13 @@ impl Default for Limits {
         Self {
             max_depth: 15,
             max_complexity: 250_000,
+            max_root_fields: 50,
+            max_aliases: 100,
             max_body_bytes: 256 * 1024,
             max_sockets_per_subject: 10,
             max_subscriptions_per_socket: 20,
+            ws_ping_secs: 30,
+            ws_idle_secs: 120,
         }
     }
 }

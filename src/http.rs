@@ -14,7 +14,7 @@ use std::sync::Arc;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response, ServerError};
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
@@ -51,14 +51,12 @@ pub struct AppState {
 
 /// The application router.
 pub fn router(state: AppState) -> Router {
-    let max_body = state.limits.max_body_bytes;
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphiql", get(graphiql))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::render))
-        .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .with_state(state)
 }
 
@@ -216,10 +214,17 @@ async fn execute(
 async fn graphql_post(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> axum::response::Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
+    };
+    let body = match read_body(&headers, body, state.limits.max_body_bytes).await {
+        Ok(body) => body,
+        Err(err) => {
+            state.metrics.record(StatusCode::PAYLOAD_TOO_LARGE);
+            return error_response(StatusCode::PAYLOAD_TOO_LARGE, media, err);
+        }
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -244,6 +249,28 @@ async fn graphql_post(
         }
     };
     execute(&state, &headers, media, request).await
+}
+
+/// Reads a request body of at most `max` bytes; a larger one is `QUERY_TOO_COMPLEX` with its
+/// declared length (or the first length past the limit when it declares none).
+async fn read_body(headers: &HeaderMap, body: Body, max: usize) -> AppResult<Bytes> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let too_large = |actual: usize| AppError::too_complex("body bytes", max, actual);
+    if let Some(declared) = declared.filter(|&declared| declared > max) {
+        return Err(too_large(declared));
+    }
+    axum::body::to_bytes(body, max).await.map_err(|err| {
+        let over_limit = std::error::Error::source(&err)
+            .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+        if over_limit {
+            too_large(max + 1)
+        } else {
+            AppError::bad_input("the request body could not be read")
+        }
+    })
 }
 
 async fn graphql_get(

@@ -2,7 +2,8 @@
 //!
 //! - Callers without a valid token may only run introspection (`__schema`, `__type`,
 //!   `__typename`); any other root field is refused with `UNAUTHENTICATED` before execution.
-//! - Depth and complexity are measured during validation and refused with
+//! - Root fields per operation and aliases are counted on the parsed document, depth and
+//!   complexity during validation; each is refused with
 //!   `QUERY_TOO_COMPLEX` (naming the limit and the measured value); an accepted response
 //!   reports its cost in `extensions.cost`.
 //! - Every error leaves with an `extensions.code`: malformed documents and arguments become
@@ -14,13 +15,15 @@ use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
-    NextResolve, NextValidation, ResolveInfo,
+    NextResolve, NextSubscribe, NextValidation, ResolveInfo,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{
     Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
 };
+use futures_util::stream::{BoxStream, StreamExt};
 
+use super::document_shape::DocumentShape;
 use crate::auth::Viewer;
 use crate::config::Limits;
 use crate::db::Db;
@@ -43,7 +46,7 @@ impl ExtensionFactory for Guard {
             limits: self.limits,
             report_statements: self.report_statements,
             cost: Mutex::new(None),
-            field_errors: Mutex::new(Vec::new()),
+            field_errors: Arc::default(),
         })
     }
 }
@@ -52,7 +55,18 @@ struct GuardExtension {
     limits: Limits,
     report_statements: bool,
     cost: Mutex<Option<ValidationResult>>,
-    field_errors: Mutex<Vec<ServerError>>,
+    /// Errors of nullable fields, moved into the response (or subscription event) they belong to.
+    field_errors: Arc<Mutex<Vec<ServerError>>>,
+}
+
+/// Moves the collected field errors into `response` and gives every error its code.
+fn finish_errors(response: &mut Response, field_errors: &Mutex<Vec<ServerError>>) {
+    if let Ok(mut field_errors) = field_errors.lock() {
+        response.errors.append(&mut field_errors);
+    }
+    for error in &mut response.errors {
+        ensure_code(error);
+    }
 }
 
 fn server_error(err: AppError) -> ServerError {
@@ -63,12 +77,7 @@ fn server_error(err: AppError) -> ServerError {
 impl Extension for GuardExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
-        if let Ok(mut field_errors) = self.field_errors.lock() {
-            response.errors.append(&mut field_errors);
-        }
-        for error in &mut response.errors {
-            ensure_code(error);
-        }
+        finish_errors(&mut response, &self.field_errors);
         let cost = self.cost.lock().ok().and_then(|mut cost| cost.take());
         if let Some(cost) = cost {
             response = response.extension(
@@ -89,6 +98,22 @@ impl Extension for GuardExtension {
         response
     }
 
+    /// Each event of a subscription is a response of its own: its field errors go with it.
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        let field_errors = self.field_errors.clone();
+        next.run(ctx, stream)
+            .map(move |mut response| {
+                finish_errors(&mut response, &field_errors);
+                response
+            })
+            .boxed()
+    }
+
     async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -107,6 +132,21 @@ impl Extension for GuardExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
+        let shape = DocumentShape::of(&document);
+        if shape.root_fields > self.limits.max_root_fields {
+            return Err(server_error(AppError::too_complex(
+                "root fields",
+                self.limits.max_root_fields,
+                shape.root_fields,
+            )));
+        }
+        if shape.aliases > self.limits.max_aliases {
+            return Err(server_error(AppError::too_complex(
+                "aliases",
+                self.limits.max_aliases,
+                shape.aliases,
+            )));
+        }
         if ctx.data_opt::<Viewer>().is_none()
             && let Some(field) = first_private_root_field(&document)
         {

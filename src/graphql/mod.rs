@@ -4,6 +4,7 @@
 //! attach the viewer, the database handle and fresh loaders to each request.
 
 pub mod context;
+pub mod document_shape;
 pub mod guard;
 pub mod loaders;
 pub mod node;

@@ -4,23 +4,27 @@
 //!   token closes the socket with 4403, an operation before the acknowledgement with 4401,
 //!   an unreadable message with 4400 (as the protocol prescribes).
 //! - The socket closes with 4401 when the token expires, and with 1001 when the server shuts
-//!   down. The server pings every [`PING_EVERY`]; a socket silent for [`IDLE_TIMEOUT`] is closed.
+//!   down. The server pings every `limits.ws_ping_secs`; a socket that sends nothing, not even a
+//!   pong, for `limits.ws_idle_secs` is closed with 3008.
 //! - At most `limits.max_sockets_per_subject` sockets per ASN (a further `connection_init` is
 //!   refused with 4403) and `limits.max_subscriptions_per_socket` subscriptions per socket.
 //! - Each operation runs with its own database handle and loader; subscriptions' loaders cache
-//!   nothing between events. Outgoing messages pass through a bounded queue, and a subscriber
-//!   that falls behind the event hub is dropped rather than buffered without limit.
+//!   nothing between events. One task per socket reads and writes it (no queue between
+//!   them); a subscriber that falls behind the event hub is dropped rather than buffered
+//!   without limit.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use async_graphql::http::{WebSocketProtocols, WsMessage};
 use async_graphql::{Data, Executor, Request, Response};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::extract::FromRequestParts;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use futures_util::stream::{BoxStream, StreamExt};
 use futures_util::{SinkExt, future};
@@ -32,12 +36,8 @@ use crate::graphql::loaders::Loaders;
 use crate::graphql::{KinerjaSchema, prepare};
 use crate::ids::AsnId;
 
-/// Interval of server pings.
-pub const PING_EVERY: Duration = Duration::from_secs(30);
-/// A socket that sends nothing for this long is closed.
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
-/// Outgoing messages queued per socket before the executor waits.
-const OUTGOING_QUEUE: usize = 64;
+/// How long a closing socket may take to send its close frame.
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
 /// Read buffer of a socket. The WebSocket codec zero-fills its read buffer before each read, so
 /// the default of 128 KiB would be resident for every idle socket (and cost a memset of it on
 /// every wake-up); client messages are small, and a larger one is still read whole (the buffer
@@ -153,9 +153,8 @@ impl Executor for PerOperation {
 
 /// Upgrades a GET `/graphql` to the WebSocket protocol.
 pub async fn upgrade(state: AppState, parts: &mut Parts) -> axum::response::Response {
-    let protocol = match GraphQLProtocol::from_request_parts(parts, &()).await {
-        Ok(protocol) => protocol,
-        Err(rejection) => return rejection.into_response(),
+    let Some(protocol) = negotiate(parts) else {
+        return StatusCode::BAD_REQUEST.into_response();
     };
     let upgrade = match WebSocketUpgrade::from_request_parts(parts, &()).await {
         Ok(upgrade) => upgrade,
@@ -167,6 +166,17 @@ pub async fn upgrade(state: AppState, parts: &mut Parts) -> axum::response::Resp
         .on_upgrade(move |socket| serve(state, protocol, socket))
 }
 
+/// The GraphQL sub-protocol the client offers first among those the server speaks.
+fn negotiate(parts: &Parts) -> Option<WebSocketProtocols> {
+    parts
+        .headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)?
+        .to_str()
+        .ok()?
+        .split(',')
+        .find_map(|offered| WebSocketProtocols::from_str(offered.trim()).ok())
+}
+
 /// What the socket learned at `connection_init`.
 #[derive(Debug, Clone, Copy)]
 struct Session {
@@ -174,24 +184,92 @@ struct Session {
     expires_at: u64,
 }
 
-async fn serve(state: AppState, protocol: GraphQLProtocol, socket: axum::extract::ws::WebSocket) {
-    let (mut socket_sink, stream) = socket.split();
-    let (outgoing, mut queue) = futures_channel::mpsc::channel::<Message>(OUTGOING_QUEUE);
+/// When the client was last heard from, as milliseconds since the socket opened. Every frame
+/// counts, WebSocket pongs to the server's pings included.
+#[derive(Debug, Clone)]
+struct LastHeard {
+    opened: Instant,
+    at_ms: Arc<AtomicU64>,
+}
+
+impl LastHeard {
+    fn new() -> Self {
+        Self {
+            opened: Instant::now(),
+            at_ms: Arc::default(),
+        }
+    }
+
+    fn touch(&self) {
+        let now = u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.at_ms.store(now, Ordering::Relaxed);
+    }
+
+    fn silent_for(&self) -> Duration {
+        self.opened
+            .elapsed()
+            .saturating_sub(Duration::from_millis(self.at_ms.load(Ordering::Relaxed)))
+    }
+}
+
+/// One task per socket: it reads client frames through the protocol state machine and writes
+/// its answers, pings, and the close frame of an expiry, an idle timeout or a shutdown.
+async fn serve(
+    state: AppState,
+    protocol: WebSocketProtocols,
+    socket: axum::extract::ws::WebSocket,
+) {
+    let (mut sink, mut incoming) = socket.split();
     let (session_tx, mut session_rx) = tokio::sync::watch::channel(None::<Session>);
     let rejected = Arc::new(AtomicBool::new(false));
+    let heard = LastHeard::new();
 
-    // The writer owns the socket's sending half: executor messages, pings, expiry, shutdown.
-    // Its timers and watches live across iterations, so a message costs no re-registration.
-    let mut shutdown = state.shutdown.clone();
-    let close_codes = rejected.clone();
-    let writer = tokio::spawn(async move {
-        let mut ping = tokio::time::interval(PING_EVERY);
+    // The protocol runs until the client leaves (None) or the server closes the socket.
+    let close = {
+        let input = {
+            let heard = heard.clone();
+            // Borrowed, so that the closing handshake can read the client's close frame after the
+            // protocol is done with the socket.
+            (&mut incoming)
+                .take_while(|frame| future::ready(frame.is_ok()))
+                .filter_map(move |frame| {
+                    heard.touch();
+                    future::ready(match frame {
+                        Ok(frame @ (Message::Text(_) | Message::Binary(_))) => {
+                            Some(frame.into_data())
+                        }
+                        _ => None,
+                    })
+                })
+        };
+        let executor = PerOperation {
+            schema: state.schema.clone(),
+            pool: state.pool.clone(),
+        };
+        let init_state = state.clone();
+        let init_rejected = rejected.clone();
+        let graphql = async_graphql::http::WebSocket::new(executor, input, protocol)
+            .on_connection_init(move |payload| async move {
+                let result = init(&init_state, payload).await;
+                match &result {
+                    Ok((_, session)) => {
+                        let _ = session_tx.send(Some(*session));
+                    }
+                    Err(_) => init_rejected.store(true, Ordering::SeqCst),
+                }
+                result.map(|(data, _)| data)
+            });
+        tokio::pin!(graphql);
+
+        let idle_timeout = Duration::from_secs(state.limits.ws_idle_secs);
+        let mut ping = tokio::time::interval(Duration::from_secs(state.limits.ws_ping_secs.max(1)));
         ping.tick().await;
         // Armed once `connection_init` is accepted: the token's expiry closes the socket.
         let expiry = tokio::time::sleep(Duration::MAX);
         tokio::pin!(expiry);
         let mut expiry_armed = false;
         let mut awaiting_session = true;
+        let mut shutdown = state.shutdown.clone();
         let stopping = async move {
             if shutdown.changed().await.is_err() {
                 // The server keeps no shutdown switch (tests): never fires.
@@ -199,89 +277,72 @@ async fn serve(state: AppState, protocol: GraphQLProtocol, socket: axum::extract
             }
         };
         tokio::pin!(stopping);
+
         loop {
-            let close = tokio::select! {
-                message = queue.next() => match message {
-                    Some(Message::Close(Some(frame))) => Some(CloseFrame {
-                        code: protocol_close_code(frame.code, close_codes.load(Ordering::SeqCst)),
-                        reason: frame.reason,
-                    }),
-                    Some(message) => {
-                        if socket_sink.send(message).await.is_err() {
-                            return;
+            tokio::select! {
+                message = graphql.next() => match message {
+                    Some(WsMessage::Text(text)) => {
+                        if sink.send(Message::Text(text.into())).await.is_err() {
+                            break None;
                         }
-                        None
                     }
+                    Some(WsMessage::Close(code, reason)) => {
+                        break Some(CloseFrame {
+                            code: protocol_close_code(code, rejected.load(Ordering::SeqCst)),
+                            reason: reason.into(),
+                        });
+                    }
+                    // The client closed its side.
                     None => return,
                 },
                 _ = ping.tick() => {
-                    if socket_sink.send(Message::Ping(Vec::new().into())).await.is_err() {
-                        return;
+                    if heard.silent_for() >= idle_timeout {
+                        break Some(CloseFrame { code: 3008, reason: "idle timeout".into() });
                     }
-                    None
+                    if sink.send(Message::Ping(Vec::new().into())).await.is_err() {
+                        break None;
+                    }
                 }
                 () = &mut expiry, if expiry_armed => {
-                    Some(CloseFrame { code: 4401, reason: "token expired".into() })
+                    break Some(CloseFrame { code: 4401, reason: "token expired".into() });
                 }
                 () = &mut stopping => {
-                    Some(CloseFrame { code: 1001, reason: "server shutting down".into() })
+                    break Some(CloseFrame { code: 1001, reason: "server shutting down".into() });
                 }
-                changed = session_rx.changed(), if awaiting_session => {
-                    match changed {
-                        Ok(()) => {
-                            let expires_at = session_rx.borrow().map(|s| s.expires_at);
-                            if let Some(exp) = expires_at {
-                                let left = exp.saturating_sub(crate::auth::jwt::now_secs());
-                                if let Some(at) =
-                                    tokio::time::Instant::now().checked_add(Duration::from_secs(left))
-                                {
-                                    expiry.as_mut().reset(at);
-                                    expiry_armed = true;
-                                }
+                changed = session_rx.changed(), if awaiting_session => match changed {
+                    Ok(()) => {
+                        let expires_at = session_rx.borrow().map(|s| s.expires_at);
+                        if let Some(exp) = expires_at {
+                            let left = exp.saturating_sub(crate::auth::jwt::now_secs());
+                            if let Some(at) =
+                                tokio::time::Instant::now().checked_add(Duration::from_secs(left))
+                            {
+                                expiry.as_mut().reset(at);
+                                expiry_armed = true;
                             }
                         }
-                        // Initialised (or never will be): the expiry above is final.
-                        Err(_) => awaiting_session = false,
                     }
-                    None
-                }
-            };
-            if let Some(frame) = close {
-                let _ = socket_sink.send(Message::Close(Some(frame))).await;
-                let _ = socket_sink.close().await;
-                return;
+                    // Initialised (or never will be): the expiry above is final.
+                    Err(_) => awaiting_session = false,
+                },
             }
         }
-    });
-
-    let executor = PerOperation {
-        schema: state.schema.clone(),
-        pool: state.pool.clone(),
     };
-    let init_state = state.clone();
-    let sink = outgoing.sink_map_err(|_| axum::Error::new("socket closed"));
-    let graphql = GraphQLWebSocket::new_with_pair(sink, stream, executor, protocol)
-        .on_connection_init(move |payload| async move {
-            let result = init(&init_state, payload).await;
-            match &result {
-                Ok((_, session)) => {
-                    let _ = session_tx.send(Some(*session));
+    let Some(close) = close else {
+        return;
+    };
+    // The closing handshake: send the close frame and wait for the client's.
+    let _ = tokio::time::timeout(CLOSE_GRACE, async {
+        if sink.send(Message::Close(Some(close))).await.is_ok() {
+            while let Some(Ok(frame)) = incoming.next().await {
+                if matches!(frame, Message::Close(_)) {
+                    break;
                 }
-                Err(_) => rejected.store(true, Ordering::SeqCst),
             }
-            result.map(|(data, _)| data)
-        })
-        .keepalive_timeout(IDLE_TIMEOUT)
-        .serve();
-    let mut writer = writer;
-    tokio::select! {
-        // The executor is done (and its queue closed): let the writer flush the close frame.
-        _ = graphql => {
-            let _ = tokio::time::timeout(Duration::from_secs(5), &mut writer).await;
         }
-        _ = &mut writer => {}
-    }
-    writer.abort();
+        let _ = sink.close().await;
+    })
+    .await;
 }
 
 /// Maps a close code of the executor to the one graphql-transport-ws prescribes.

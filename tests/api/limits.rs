@@ -81,3 +81,73 @@ async fn malformed_documents_are_bad_input() {
         assert_eq!(codes(&body), ["BAD_USER_INPUT"], "{query}: {body}");
     }
 }
+
+fn measured(body: &serde_json::Value) -> (Option<&str>, Option<u64>, Option<u64>) {
+    let ext = &body["errors"][0]["extensions"];
+    (
+        ext["measure"].as_str(),
+        ext["limit"].as_u64(),
+        ext["actual"].as_u64(),
+    )
+}
+
+#[tokio::test]
+async fn too_many_root_fields_or_aliases_are_refused() {
+    let app = TestApp::with_limits(Limits {
+        max_root_fields: 3,
+        max_aliases: 4,
+        ..Limits::default()
+    })
+    .await;
+    // Three root fields, one through a fragment: accepted.
+    data(
+        app.query(
+            personas::GURU,
+            "{ viewer { nip } a: viewer { nip } ...F } fragment F on Query { b: viewer { nip } }",
+            json!({}),
+        )
+        .await,
+    );
+    let (body, statements) = app
+        .run(
+            Some(personas::GURU),
+            "{ viewer { nip } a: viewer { nip } ...F } fragment F on Query { b: viewer { nip } c: viewer { nip } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(codes(&body), ["QUERY_TOO_COMPLEX"]);
+    assert_eq!(measured(&body), (Some("root fields"), Some(3), Some(4)));
+    assert_eq!(statements, 1, "only the viewer lookup ran");
+
+    let aliases = "{ viewer { a: nip b: nip c: name d: name e: name } }";
+    let body = app.query(personas::GURU, aliases, json!({})).await;
+    assert_eq!(codes(&body), ["QUERY_TOO_COMPLEX"]);
+    assert_eq!(measured(&body), (Some("aliases"), Some(4), Some(5)));
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let app = TestApp::with_limits(Limits {
+        max_body_bytes: 1000,
+        ..Limits::default()
+    })
+    .await;
+    let post = |query: String| {
+        reqwest::Client::new()
+            .post(app.http("/graphql"))
+            .bearer_auth(app.token(personas::GURU))
+            .header("content-type", "application/json")
+            .body(json!({ "query": query }).to_string())
+            .send()
+    };
+    let small = post("{ viewer { nip } }".to_owned()).await.unwrap();
+    assert_eq!(small.status(), 200);
+    let padding = " ".repeat(1000);
+    let large = post(format!("{{ viewer {{ nip }} }}{padding}")).await.unwrap();
+    assert_eq!(large.status(), 413);
+    let body: serde_json::Value = large.json().await.unwrap();
+    assert_eq!(codes(&body), ["QUERY_TOO_COMPLEX"]);
+    let (measure, limit, actual) = measured(&body);
+    assert_eq!((measure, limit), (Some("body bytes"), Some(1000)));
+    assert!(actual.unwrap() > 1000, "{body}");
+}

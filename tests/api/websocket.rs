@@ -167,3 +167,37 @@ async fn shutdown_closes_sockets_cleanly() {
     app.stop.send(true).unwrap();
     assert_eq!(next_json(&mut socket).await, json!({ "close": 1001 }));
 }
+
+#[tokio::test]
+async fn pongs_keep_a_socket_open_and_silence_closes_it() {
+    let app = TestApp::with_limits(kinerja::config::Limits {
+        ws_ping_secs: 1,
+        ws_idle_secs: 3,
+        ..kinerja::config::Limits::default()
+    })
+    .await;
+    let token = app.token(personas::PERAWAT);
+    let mut answering = authenticated(&app, &token).await;
+    let mut silent = authenticated(&app, &token).await;
+
+    // Reading lets the client answer each ping with a pong; nothing else is sent for longer
+    // than the idle timeout, and the socket stays open.
+    let until = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut pings = 0;
+    while let Ok(frame) = tokio::time::timeout_at(until, answering.next()).await {
+        match frame {
+            Some(Ok(Message::Ping(_))) => pings += 1,
+            other => panic!("an answering socket got {other:?}"),
+        }
+    }
+    assert!(pings >= 3, "{pings} pings in 5 s");
+    send(
+        &mut answering,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ viewer { nip } }" } }),
+    )
+    .await;
+    assert_eq!(next_json(&mut answering).await["type"], "next");
+
+    // The other socket was not read, so it sent no pongs: it was closed for idleness.
+    assert_eq!(next_json(&mut silent).await, json!({ "close": 3008 }));
+}
