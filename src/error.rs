@@ -34,6 +34,9 @@ pub enum ErrorCode {
     DeadlinePassed,
     /// The query exceeds a depth, complexity, size or page limit.
     QueryTooComplex,
+    /// A request named an automatic persisted query by hash that this server does not hold;
+    /// the client resends it with its text (the Apollo APQ protocol).
+    PersistedQueryNotFound,
     /// Anything else; details are in the server log only.
     Internal,
 }
@@ -51,6 +54,7 @@ impl ErrorCode {
             Self::InvalidState => "INVALID_STATE",
             Self::DeadlinePassed => "DEADLINE_PASSED",
             Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             Self::Internal => "INTERNAL",
         }
     }
@@ -124,6 +128,11 @@ impl AppError {
         .with("limit", limit as u64)
         .with("actual", actual as u64)
         .with("measure", what)
+    }
+
+    /// `PERSISTED_QUERY_NOT_FOUND`, with the message Apollo clients look for.
+    pub fn persisted_query_not_found() -> Self {
+        Self::new(ErrorCode::PersistedQueryNotFound, "PersistedQueryNotFound")
     }
 
     /// `INTERNAL`: logs `cause` and tells the client nothing more.

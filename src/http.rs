@@ -25,7 +25,7 @@ use crate::auth::{Viewer, load_viewer};
 use crate::config::Limits;
 use crate::db::{Db, PgPool};
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::graphql::{KinerjaSchema, prepare};
+use crate::graphql::{KinerjaSchema, persisted, prepare};
 pub use metrics::Metrics;
 
 /// What every handler shares.
@@ -187,7 +187,8 @@ async fn execute(
     state: &AppState,
     headers: &HeaderMap,
     media: MediaType,
-    request: Request,
+    mut request: Request,
+    over_get: bool,
 ) -> axum::response::Response {
     let db = Db::new(state.pool.clone());
     let authorization = headers
@@ -205,6 +206,28 @@ async fn execute(
             return error_response(status, media, err);
         }
     };
+    if let Err(err) = persisted::resolve(&db, &mut request, viewer.is_some()).await {
+        // Apollo clients read a missing persisted query from a 200 response and resend it.
+        let status = if err.code() == ErrorCode::PersistedQueryNotFound {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        state.metrics.record(status);
+        return error_response(status, media, err);
+    }
+    if over_get && is_mutation(&request) {
+        state.metrics.record(StatusCode::METHOD_NOT_ALLOWED);
+        let mut response = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            AppError::bad_input("mutations must be sent with POST"),
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
     let response = state.schema.execute(prepare(request, db, viewer)).await;
     let status = status_of(media, &response);
     state.metrics.record(status);
@@ -248,7 +271,7 @@ async fn graphql_post(
             );
         }
     };
-    execute(&state, &headers, media, request).await
+    execute(&state, &headers, media, request, false).await
 }
 
 /// Reads a request body of at most `max` bytes; a larger one is `QUERY_TOO_COMPLEX` with its
@@ -295,18 +318,7 @@ async fn graphql_get(
             );
         }
     };
-    if is_mutation(&request) {
-        let mut response = error_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            media,
-            AppError::bad_input("mutations must be sent with POST"),
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
-    }
-    execute(&state, &parts.headers, media, request).await
+    execute(&state, &parts.headers, media, request, true).await
 }
 
 /// Whether the operation a request would run is a mutation (unparsable documents are left to

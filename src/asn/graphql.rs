@@ -158,8 +158,11 @@ impl Asn {
         ctx: &Context<'_>,
         #[graphql(desc = "At most this many (≤ 100, default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Only these periods.")] filter: Option<
+            crate::evaluations::graphql::PeriodFilter,
+        >,
     ) -> AppResult<crate::evaluations::graphql::EvaluationConnection> {
-        crate::evaluations::graphql::of_asn(ctx, self, first, after).await
+        crate::evaluations::graphql::of_asn(ctx, self, first, after, filter).await
     }
 
     /// Every recorded change of a rating, status or decision about the ASN, newest first.

@@ -153,6 +153,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    persisted_queries (sha256) {
+        sha256 -> Text,
+        query -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     role_grants (id) {
         id -> Int8,
         asn_id -> Int8,
@@ -230,6 +238,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     feedback,
     observations,
     performance_targets,
+    persisted_queries,
     role_grants,
     supervision_visit_members,
     supervision_visits,

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::loaders::{EvaluationsOf, NotesOf};
+use super::loaders::{EvaluationsOf, NotesOf, PeriodSelection};
 use super::model::{CoreValue, Evaluation, EvaluationStatus, PeriodKind};
 use super::predikat::{Predikat, PredikatRule, rule};
 use super::queries::{self, EvaluationCriteria, EvaluationOrderField};
@@ -234,6 +234,7 @@ pub async fn of_asn(
     asn: &Asn,
     first: Option<i32>,
     after: Option<String>,
+    filter: Option<PeriodFilter>,
 ) -> AppResult<EvaluationConnection> {
     let viewer = ctx.viewer()?;
     let window = PageArgs::forward(first, after).plan()?.window(None);
@@ -250,9 +251,31 @@ pub async fn of_asn(
         asn: asn.id,
         window,
         with_drafts: asn.id != viewer.asn_id,
+        periods: filter.unwrap_or_default().into(),
     };
     let page = ctx.loaders()?.load_one(key).await?.unwrap_or_default();
     Ok(connection(page.rows, window, Some(page.total)).into())
+}
+
+/// Which periods an ASN's nested evaluation list shows. All given conditions must hold.
+#[derive(InputObject, Debug, Default, Clone, Copy)]
+pub struct PeriodFilter {
+    /// Period year.
+    pub year: Option<i32>,
+    /// Period kind.
+    pub kind: Option<PeriodKind>,
+    /// Period number.
+    pub number: Option<i32>,
+}
+
+impl From<PeriodFilter> for PeriodSelection {
+    fn from(filter: PeriodFilter) -> Self {
+        Self {
+            year: filter.year,
+            kind: filter.kind,
+            number: filter.number,
+        }
+    }
 }
 
 /// Which evaluations to list. All conditions must hold.

@@ -4,9 +4,11 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 
-use super::model::{BehaviourNoteRow, Evaluation};
+use diesel::sql_types::{Integer, Nullable, Text};
+
+use super::model::{BehaviourNoteRow, Evaluation, PeriodKind};
 use super::queries;
-use crate::db::ranked::{ChildPage, child_pages};
+use crate::db::ranked::{BoundQuery, ChildPage, child_pages_with};
 use crate::error::AppError;
 use crate::graphql::loaders::DbLoader;
 use crate::graphql::pagination::Window;
@@ -48,6 +50,27 @@ impl Loader<NotesOf> for DbLoader {
     }
 }
 
+/// Which periods of an ASN's evaluations a nested list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct PeriodSelection {
+    /// Period year.
+    pub year: Option<i32>,
+    /// Period kind.
+    pub kind: Option<PeriodKind>,
+    /// Period number.
+    pub number: Option<i32>,
+}
+
+impl PeriodSelection {
+    /// Binds the selection as `$4`–`$6` of [`queries::OF_ASN_SQL`].
+    fn bind(&self, query: BoundQuery) -> BoundQuery {
+        query
+            .bind::<Nullable<Integer>, _>(self.year)
+            .bind::<Nullable<Text>, _>(self.kind.map(|kind| kind.as_str()))
+            .bind::<Nullable<Integer>, _>(self.number)
+    }
+}
+
 /// A page of an ASN's evaluations; `with_drafts` is false when the ASN reads their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EvaluationsOf {
@@ -57,6 +80,8 @@ pub struct EvaluationsOf {
     pub window: Window,
     /// Whether drafts are included.
     pub with_drafts: bool,
+    /// Only these periods.
+    pub periods: PeriodSelection,
 }
 
 impl Loader<EvaluationsOf> for DbLoader {
@@ -69,10 +94,10 @@ impl Loader<EvaluationsOf> for DbLoader {
     ) -> Result<HashMap<EvaluationsOf, Self::Value>, AppError> {
         let mut out = HashMap::with_capacity(keys.len());
         for with_drafts in [true, false] {
-            let group: Vec<(AsnId, Window)> = keys
+            let group: Vec<(AsnId, Window, PeriodSelection)> = keys
                 .iter()
                 .filter(|k| k.with_drafts == with_drafts)
-                .map(|k| (k.asn, k.window))
+                .map(|k| (k.asn, k.window, k.periods))
                 .collect();
             if group.is_empty() {
                 continue;
@@ -82,13 +107,21 @@ impl Loader<EvaluationsOf> for DbLoader {
             } else {
                 queries::OF_ASN_PUBLISHED_SQL
             };
-            let pages = child_pages(&self.db, sql, &group, |e: &Evaluation| e.asn_id).await?;
-            out.extend(pages.into_iter().map(|((asn, window), page)| {
+            let pages = child_pages_with(
+                &self.db,
+                sql,
+                &group,
+                |e: &Evaluation| e.asn_id,
+                PeriodSelection::bind,
+            )
+            .await?;
+            out.extend(pages.into_iter().map(|((asn, window, periods), page)| {
                 (
                     EvaluationsOf {
                         asn,
                         window,
                         with_drafts,
+                        periods,
                     },
                     page,
                 )

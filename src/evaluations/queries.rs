@@ -195,11 +195,17 @@ pub const OF_ASN_SQL: &str = "SELECT e.*, \
      count(*) OVER (PARTITION BY e.asn_id) AS total, \
      row_number() OVER (PARTITION BY e.asn_id \
          ORDER BY e.period_year DESC, e.period_kind DESC, e.period_number DESC, e.id DESC) AS __rn \
-     FROM evaluations e WHERE e.asn_id = ANY($1)";
+     FROM evaluations e WHERE e.asn_id = ANY($1) \
+     AND ($4::int IS NULL OR e.period_year = $4) \
+     AND ($5::text IS NULL OR e.period_kind = $5) \
+     AND ($6::int IS NULL OR e.period_number = $6)";
 
 /// [`OF_ASN_SQL`] without drafts (for the evaluated ASN themself).
 pub const OF_ASN_PUBLISHED_SQL: &str = "SELECT e.*, \
      count(*) OVER (PARTITION BY e.asn_id) AS total, \
      row_number() OVER (PARTITION BY e.asn_id \
          ORDER BY e.period_year DESC, e.period_kind DESC, e.period_number DESC, e.id DESC) AS __rn \
-     FROM evaluations e WHERE e.asn_id = ANY($1) AND e.status <> 'DRAFT'";
+     FROM evaluations e WHERE e.asn_id = ANY($1) AND e.status <> 'DRAFT' \
+     AND ($4::int IS NULL OR e.period_year = $4) \
+     AND ($5::text IS NULL OR e.period_kind = $5) \
+     AND ($6::int IS NULL OR e.period_number = $6)";

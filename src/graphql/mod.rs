@@ -9,6 +9,7 @@ pub mod guard;
 pub mod loaders;
 pub mod node;
 pub mod pagination;
+pub mod persisted;
 pub mod scalars;
 
 use std::sync::Arc;

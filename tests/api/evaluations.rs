@@ -478,3 +478,34 @@ async fn the_affected_asn_reads_the_audit_entries_about_them() {
     );
     assert!(boss["asn"]["auditTrail"].is_object());
 }
+
+#[tokio::test]
+async fn nested_evaluations_filter_by_period() {
+    let app = TestApp::new().await;
+    let query = "query ($nip: String!, $filter: PeriodFilter) { asn(nip: $nip) {
+      evaluations(first: 10, filter: $filter) { totalCount edges { node { period { year kind number } } } } } }";
+    let read = |filter: Value| {
+        let app = &app;
+        async move {
+            let body = app
+                .query(
+                    personas::KEPALA_PUSKESMAS,
+                    query,
+                    json!({ "nip": personas::PERAWAT, "filter": filter }),
+                )
+                .await;
+            data(body)["asn"]["evaluations"].clone()
+        }
+    };
+    let all = read(Value::Null).await;
+    let total = all["totalCount"].as_u64().unwrap();
+    assert!(total > 0, "{all}");
+    let first = all["edges"][0]["node"]["period"].clone();
+    let same =
+        read(json!({ "year": first["year"], "kind": first["kind"], "number": first["number"] }))
+            .await;
+    assert_eq!(same["totalCount"], 1, "{same}");
+    assert_eq!(same["edges"][0]["node"]["period"], first);
+    let none = read(json!({ "year": first["year"].as_i64().unwrap() - 5 })).await;
+    assert_eq!(none["totalCount"], 0, "{none}");
+}

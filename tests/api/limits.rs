@@ -143,7 +143,9 @@ async fn oversized_bodies_are_refused() {
     let small = post("{ viewer { nip } }".to_owned()).await.unwrap();
     assert_eq!(small.status(), 200);
     let padding = " ".repeat(1000);
-    let large = post(format!("{{ viewer {{ nip }} }}{padding}")).await.unwrap();
+    let large = post(format!("{{ viewer {{ nip }} }}{padding}"))
+        .await
+        .unwrap();
     assert_eq!(large.status(), 413);
     let body: serde_json::Value = large.json().await.unwrap();
     assert_eq!(codes(&body), ["QUERY_TOO_COMPLEX"]);

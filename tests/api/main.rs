@@ -16,6 +16,7 @@ mod limits;
 mod live;
 mod matrix;
 mod pagination;
+mod persisted;
 mod roles;
 mod schema_drift;
 mod seed;
