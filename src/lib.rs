@@ -6,6 +6,7 @@
 //! `error`, `graphql` (schema assembly, limits, pagination), `http` (transport) and `seed`.
 
 pub mod activities;
+pub mod analytics;
 pub mod appeals;
 pub mod asn;
 pub mod audit;

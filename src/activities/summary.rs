@@ -1,5 +1,6 @@
 //! Monthly effective minutes: the sums of an ASN's activity minutes by status in one calendar
-//! month, computed in SQL for a whole list of ASN in one statement.
+//! month, computed in SQL for a whole list of ASN in one statement. The sums and the share of
+//! the target are shared with the unit dashboards ([`crate::analytics`]).
 
 use async_graphql::SimpleObject;
 use chrono::NaiveDate;
@@ -10,7 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use crate::error::{AppError, AppResult};
 use crate::ids::AsnId;
 
-/// Minutes of one ASN in one month, by status.
+/// Activity minutes by review status (of one ASN in one month, or of a unit in a period).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, QueryableByName)]
 pub struct MonthMinutes {
     /// APPROVED.
@@ -35,15 +36,34 @@ struct Row {
     minutes: MonthMinutes,
 }
 
-const MONTH_SQL: &str = "SELECT o.id AS asn_id, \
-     COALESCE(SUM(ac.minutes) FILTER (WHERE ac.status = 'APPROVED'), 0)::BIGINT AS approved, \
-     COALESCE(SUM(ac.minutes) FILTER (WHERE ac.status = 'SUBMITTED'), 0)::BIGINT AS pending, \
-     COALESCE(SUM(ac.minutes) FILTER (WHERE ac.status = 'REVISION_REQUESTED'), 0)::BIGINT AS revision, \
-     COALESCE(SUM(ac.minutes) FILTER (WHERE ac.status = 'REJECTED'), 0)::BIGINT AS rejected \
-     FROM unnest($1::BIGINT[]) AS o(id) \
-     LEFT JOIN activities ac \
-       ON ac.asn_id = o.id AND ac.activity_date >= $2 AND ac.activity_date < $3 \
-     GROUP BY o.id";
+/// The four sums of [`MonthMinutes`] over the activity rows aliased `ac`, as select columns
+/// named like its fields.
+pub fn minutes_by_status_sql(ac: &str) -> String {
+    [
+        ("APPROVED", "approved"),
+        ("SUBMITTED", "pending"),
+        ("REVISION_REQUESTED", "revision"),
+        ("REJECTED", "rejected"),
+    ]
+    .map(|(status, column)| {
+        format!(
+            "COALESCE(SUM({ac}.minutes) FILTER (WHERE {ac}.status = '{status}'), 0)::BIGINT \
+             AS {column}"
+        )
+    })
+    .join(", ")
+}
+
+fn month_sql() -> String {
+    format!(
+        "SELECT o.id AS asn_id, {} \
+         FROM unnest($1::BIGINT[]) AS o(id) \
+         LEFT JOIN activities ac \
+           ON ac.asn_id = o.id AND ac.activity_date >= $2 AND ac.activity_date < $3 \
+         GROUP BY o.id",
+        minutes_by_status_sql("ac")
+    )
+}
 
 /// The first day of `month` of `year` and of the month after it.
 pub fn month_bounds(year: i32, month: u32) -> AppResult<(NaiveDate, NaiveDate)> {
@@ -70,7 +90,7 @@ pub async fn month_minutes(
 ) -> AppResult<Vec<(AsnId, MonthMinutes)>> {
     let (first, next) = month_bounds(year, month)?;
     let ids: Vec<i64> = asns.iter().map(|a| a.0).collect();
-    let rows: Vec<Row> = diesel::sql_query(MONTH_SQL)
+    let rows: Vec<Row> = diesel::sql_query(month_sql())
         .bind::<Array<BigInt>, _>(ids)
         .bind::<Date, _>(first)
         .bind::<Date, _>(next)
@@ -107,11 +127,7 @@ pub struct ActivitySummary {
 impl ActivitySummary {
     /// The summary of `minutes` against `target_minutes`.
     pub fn new(year: i32, month: i32, minutes: MonthMinutes, target_minutes: i64) -> Self {
-        let approved_share = if target_minutes > 0 {
-            minutes.approved as f64 / target_minutes as f64
-        } else {
-            0.0
-        };
+        let approved_share = share_of_target(minutes.approved, target_minutes);
         Self {
             year,
             month,
@@ -122,6 +138,15 @@ impl ActivitySummary {
             target_minutes,
             approved_share,
         }
+    }
+}
+
+/// `minutes` divided by `target` (1.0 = target reached; 0 when the target is 0).
+pub fn share_of_target(minutes: i64, target: i64) -> f64 {
+    if target > 0 {
+        minutes as f64 / target as f64
+    } else {
+        0.0
     }
 }
 

@@ -5,7 +5,8 @@
 //!   every authenticated caller;
 //! - personal records of an ASN (activities, evaluations, observations, feedback, appeals, and
 //!   their role grants) are readable by the ASN themself, everyone above them in the supervisor
-//!   chain, a UNIT_ADMIN of a unit at or above theirs, and ADMIN; ANALYST gets aggregates only;
+//!   chain, a UNIT_ADMIN of a unit at or above theirs, and ADMIN; ANALYST gets aggregates only
+//!   (who reads the aggregates of a unit, and over which records: [`aggregate_coverage`]);
 //! - INSPECTOR reads the evaluations and activities of ASN in the units (and sub-units) of the
 //!   supervision visits they made;
 //! - feedback is readable by its author too; observations by the inspectors who made them;
@@ -252,7 +253,9 @@ pub fn revoke_keeps_admin(viewer: &Viewer, holder: AsnId, role: Role) -> bool {
     !(holder == viewer.asn_id && role == Role::Admin)
 }
 
+mod aggregates;
 mod sql;
+pub use aggregates::*;
 pub use sql::*;
 
 #[cfg(test)]

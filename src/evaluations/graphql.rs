@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::loaders::{EvaluationsOf, NotesOf, PeriodSelection};
-use super::model::{CoreValue, Evaluation, EvaluationStatus, PeriodKind};
+use super::model::{CoreValue, Evaluation, EvaluationStatus, Period, PeriodKind};
 use super::predikat::{Predikat, PredikatRule, rule};
 use super::queries::{self, EvaluationCriteria, EvaluationOrderField};
 use super::workflow::{appeal_deadline, effective_status};
@@ -37,6 +37,21 @@ pub struct PeriodInfo {
     pub start_date: NaiveDate,
     /// Last day.
     pub end_date: NaiveDate,
+}
+
+impl PeriodInfo {
+    /// The facts of `period`.
+    pub fn of(period: Period) -> Self {
+        let (start_date, end_date) = period.dates();
+        Self {
+            year: period.year,
+            kind: period.kind,
+            number: period.number,
+            label: period.label(),
+            start_date,
+            end_date,
+        }
+    }
 }
 
 /// A note on one BerAKHLAK core value.
@@ -94,16 +109,7 @@ impl Evaluation {
 
     /// The period evaluated.
     async fn period(&self) -> PeriodInfo {
-        let period = self.as_period();
-        let (start_date, end_date) = period.dates();
-        PeriodInfo {
-            year: period.year,
-            kind: period.kind,
-            number: period.number,
-            label: period.label(),
-            start_date,
-            end_date,
-        }
+        PeriodInfo::of(self.as_period())
     }
 
     /// Rating of hasil kerja (work results); null until set.

@@ -25,6 +25,7 @@ use crate::live::Subscription;
 
 use crate::activities::graphql::ActivitiesQuery;
 use crate::activities::mutations::ActivitiesMutation;
+use crate::analytics::graphql::AnalyticsQuery;
 use crate::asn::graphql::AsnQuery;
 use crate::auth::Viewer;
 use crate::clock::Time;
@@ -49,6 +50,7 @@ pub struct Query(
     AppealsQuery,
     ActivitiesQuery,
     SupervisionQuery,
+    AnalyticsQuery,
 );
 
 /// The root mutation type.

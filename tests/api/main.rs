@@ -8,6 +8,7 @@
 mod activities;
 mod activity_reads;
 mod activity_reviews;
+mod analytics;
 mod appeals;
 mod directory;
 pub mod evaluations;

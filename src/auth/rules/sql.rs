@@ -145,6 +145,28 @@ pub fn observation_sql(o: &str, first: usize) -> String {
     )
 }
 
+/// [`super::can_read_evaluation`] as SQL over the evaluation row aliased `e`, with the
+/// [`SqlScope`] parameters of [`RecordKind::Inspectable`] numbered from `$first`: the same
+/// condition as [`evaluation_filter`].
+pub fn evaluation_sql(e: &str, first: usize) -> String {
+    format!(
+        "(({} OR {e}.evaluator_id = ${first}) \
+         AND NOT ({e}.status = 'DRAFT' AND {e}.asn_id = ${first}))",
+        readable_asn_sql(&format!("{e}.asn_id"), first)
+    )
+}
+
+/// [`super::can_read_appeal`] as SQL over the appeal row aliased `a` and its evaluation aliased
+/// `e`, with the [`SqlScope`] parameters of [`RecordKind::Personal`] numbered from `$first`:
+/// the same condition as [`appeal_filter`].
+pub fn appeal_sql(a: &str, e: &str, first: usize) -> String {
+    format!(
+        "({} OR {e}.evaluator_id = ${first} \
+         OR {e}.evaluator_id IN (SELECT d.id FROM asn d WHERE d.supervisor_id = ${first}))",
+        readable_asn_sql(&format!("{a}.appellant_id"), first)
+    )
+}
+
 /// [`super::can_read_evaluation`] as a filter on `evaluations`: those of ASN in the viewer's
 /// inspectable scope and those the viewer wrote, except the viewer's own drafts.
 pub fn evaluation_filter(
