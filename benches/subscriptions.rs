@@ -22,7 +22,9 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
-type Res<T> = Result<T, String>;
+mod support;
+
+use support::{Res, env_or, load_average, ms, percentile};
 
 const SECRET: &str = "kinerja-benchmark-secret-at-least-32-bytes-long";
 const SUBSCRIPTION: &str = "subscription { evaluationPublished { cursor evaluation { id } } }";
@@ -34,15 +36,6 @@ const CONNECT: Duration = Duration::from_secs(60);
 const ALL_CONNECTED: Duration = Duration::from_secs(600);
 /// How long one write may take to reach every subscriber.
 const DELIVERY: Duration = Duration::from_secs(60);
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> Res<T> {
-    match std::env::var(name) {
-        Ok(value) => value
-            .parse()
-            .map_err(|_| format!("{name}={value} is not a valid value")),
-        Err(_) => Ok(default),
-    }
-}
 
 /// What a subscriber reports to the bench.
 enum Report {
@@ -318,19 +311,6 @@ async fn run(database_url: &str) -> Res<()> {
 }
 
 /// User plus system CPU time of process `pid` (or `self`), from `/proc/<pid>/stat`.
-/// The 1, 5 and 15 minute load averages of the machine.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg").map_or_else(
-        |_| "unknown".to_owned(),
-        |text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        },
-    )
-}
-
 fn cpu_time(pid: &str) -> Res<Duration> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .map_err(|err| format!("cannot read /proc/{pid}/stat: {err}"))?;
@@ -355,15 +335,6 @@ async fn receive(inbox: &mut mpsc::UnboundedReceiver<Report>, deadline: Instant)
         Ok(None) => Err("every subscriber stopped".into()),
         Err(_) => Err("timed out".into()),
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(duration: Duration) -> String {
-    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
 }
 
 async fn wait_ready(http: &reqwest::Client, server: &mut Server) -> Res<()> {
