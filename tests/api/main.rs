@@ -10,6 +10,7 @@ mod activity_reads;
 mod activity_reviews;
 mod analytics;
 mod appeals;
+mod bench_queries;
 mod directory;
 pub mod evaluations;
 mod feedback;
