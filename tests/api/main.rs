@@ -9,6 +9,7 @@ mod activities;
 mod activity_reads;
 mod activity_reviews;
 mod appeals;
+mod city;
 mod directory;
 pub mod evaluations;
 mod feedback;

@@ -451,10 +451,11 @@ pub async fn insert(conn: &mut AsyncPgConnection, d: &Directory) -> AppResult<()
         .execute(conn)
         .await?;
     }
-    diesel::sql_query(
-        "UPDATE units SET head_id = t.head FROM unnest($1::bigint[], $2::bigint[]) AS t(unit, head)
-         WHERE units.id = t.unit",
-    )
+    diesel::sql_query(format!(
+        "UPDATE units SET head_id = t.head, updated_at = {CREATED} + interval '1 minute'
+         FROM unnest($1::bigint[], $2::bigint[]) AS t(unit, head)
+         WHERE units.id = t.unit"
+    ))
     .bind::<Array<BigInt>, _>(d.heads.iter().map(|h| h.0).collect::<Vec<_>>())
     .bind::<Array<BigInt>, _>(d.heads.iter().map(|h| h.1).collect::<Vec<_>>())
     .execute(conn)
