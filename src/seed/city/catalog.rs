@@ -444,8 +444,15 @@ pub static PUSKESMAS: &[(&str, &str)] = &[
     ("PKM-LUBUK-GAUNG", "Puskesmas Lubuk Gaung"),
 ];
 
-/// The seven kecamatan with their kelurahan (36 in all): code, name, kelurahan (code, name).
-pub static KECAMATAN: &[(&str, &str, &[(&str, &str)])] = &[
+/// A kecamatan: code, name, kelurahan (code suffix, name).
+pub type Kecamatan = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The seven kecamatan with their kelurahan (36 in all).
+pub static KECAMATAN: &[Kecamatan] = &[
     (
         "KEC-DUMAI-KOTA",
         "Dumai Kota",

@@ -215,14 +215,18 @@ pub async fn city(db: &Db, plan: &CityPlan, seed: u64) -> AppResult<CityReport> 
                     .execute(conn)
                     .await?;
                 }
-                diesel::sql_query(format!("ANALYZE {table}"))
-                    .execute(conn)
-                    .await?;
                 counts.push((*table, count(conn, table).await?));
             }
             Ok(counts)
         })
         .await?;
+    // Fresh statistics for the planner, and a visibility map so that index-only scans (minute
+    // sums, counts) need not visit the heap; VACUUM cannot run inside the transaction.
+    for (table, _) in TABLES {
+        diesel::sql_query(format!("VACUUM (ANALYZE) {table}"))
+            .execute(&mut conn)
+            .await?;
+    }
     Ok(CityReport {
         seed,
         counts,

@@ -150,7 +150,7 @@ pub async fn evaluations(
     )
     .execute(conn)
     .await?;
-    diesel::sql_query(format!(
+    diesel::sql_query(
         "INSERT INTO appeals (id, evaluation_id, appellant_id, reason, status, filed_at, decided_by,
                              decided_at, decision_note, original_work_result_rating,
                              original_behaviour_rating, new_work_result_rating, new_behaviour_rating)
@@ -170,8 +170,8 @@ pub async fn evaluations(
                 CASE WHEN e.revised THEN e.work1 END, CASE WHEN e.revised THEN e.beh1 END
          FROM seed_eval e JOIN asn ev ON ev.id = e.evaluator_id
          WHERE e.appealed
-         ORDER BY 1"
-    ))
+         ORDER BY 1",
+    )
     .bind::<BigInt, _>(admin)
     .execute(conn)
     .await?;
