@@ -34,6 +34,9 @@ enum Command {
         /// Random seed for generated data sets.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Size of the generated city (`seed city` only).
+        #[arg(long, value_enum, default_value_t = CitySize::Full)]
+        size: CitySize,
     },
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -54,6 +57,14 @@ enum SeedSet {
     Demo,
     /// City-scale generated data.
     City,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CitySize {
+    /// The whole city: about 5,000 ASN and a year of daily activities.
+    Full,
+    /// Every unit with a tenth of the staff and one month of activities.
+    Small,
 }
 
 #[tokio::main]
@@ -126,7 +137,7 @@ async fn run(cli: Cli) -> AppResult<()> {
             Ok(())
         }
         Command::Migrate => prepare_database(&cli.db).await,
-        Command::Seed { set, seed: _ } => {
+        Command::Seed { set, seed, size } => {
             prepare_database(&cli.db).await?;
             let pool = db::pool(&cli.db.database_url, 2)?;
             match set {
@@ -135,9 +146,15 @@ async fn run(cli: Cli) -> AppResult<()> {
                     println!("{report}");
                     Ok(())
                 }
-                SeedSet::City => Err(AppError::bad_input(
-                    "`seed city` is not available yet; use `seed demo`",
-                )),
+                SeedSet::City => {
+                    let plan = match size {
+                        CitySize::Full => seed::city::CityPlan::full(),
+                        CitySize::Small => seed::city::CityPlan::small(),
+                    };
+                    let report = seed::city::city(&db::Db::new(pool), &plan, seed).await?;
+                    println!("{report}");
+                    Ok(())
+                }
             }
         }
         Command::Schema => {

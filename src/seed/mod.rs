@@ -1,6 +1,8 @@
 //! Data sets: `seed demo` loads a small, deterministic slice of Pemerintah Kota Dumai with
-//! the personas of the README; it is idempotent (a second run changes nothing).
+//! the personas of the README; it is idempotent (a second run changes nothing). `seed city`
+//! ([`city`]) generates the whole city.
 
+pub mod city;
 pub mod demo_data;
 pub mod dialog;
 pub mod reviews;

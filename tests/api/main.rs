@@ -11,6 +11,7 @@ mod activity_reviews;
 mod analytics;
 mod appeals;
 mod bench_queries;
+mod city;
 mod directory;
 pub mod evaluations;
 mod feedback;

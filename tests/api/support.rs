@@ -69,6 +69,8 @@ pub enum Fixture {
     Directory,
     /// The whole demo data set, review records included.
     Demo,
+    /// Migrated and empty: for data sets that need a database of their own (`seed city`).
+    Empty,
 }
 
 /// Makes sure the template for `fixture` exists; safe across concurrent test processes.
@@ -79,6 +81,7 @@ async fn ensure_template(fixture: Fixture) -> String {
         match fixture {
             Fixture::Directory => "dir",
             Fixture::Demo => "demo",
+            Fixture::Empty => "empty",
         }
     );
     let admin_url = format!("{}/postgres", server_url());
@@ -136,6 +139,7 @@ async fn ensure_template(fixture: Fixture) -> String {
         let seeded = match fixture {
             Fixture::Directory => kinerja::seed::directory(&Db::new(pool.clone())).await,
             Fixture::Demo => kinerja::seed::demo(&Db::new(pool.clone()), test_now()).await,
+            Fixture::Empty => Ok(kinerja::seed::SeedReport::default()),
         };
         seeded.expect("seed template");
         pool.close();
@@ -200,6 +204,11 @@ impl TestApp {
     /// A fresh database holding the directory only (no review records).
     pub async fn bare() -> TestApp {
         Self::build(Fixture::Directory, Settings::default()).await
+    }
+
+    /// A fresh database that is migrated and holds no data.
+    pub async fn empty() -> TestApp {
+        Self::build(Fixture::Empty, Settings::default()).await
     }
 
     /// A test app on a copy of the `fixture` template.
