@@ -46,6 +46,7 @@ impl ExtensionFactory for Guard {
             limits: self.limits,
             report_statements: self.report_statements,
             cost: Mutex::new(None),
+            db: Mutex::new(None),
             field_errors: Arc::default(),
         })
     }
@@ -55,6 +56,8 @@ struct GuardExtension {
     limits: Limits,
     report_statements: bool,
     cost: Mutex<Option<ValidationResult>>,
+    /// The request's database handle, when its statements are reported.
+    db: Mutex<Option<Db>>,
     /// Errors of nullable fields, moved into the response (or subscription event) they belong to.
     field_errors: Arc<Mutex<Vec<ServerError>>>,
 }
@@ -90,9 +93,9 @@ impl Extension for GuardExtension {
                 }),
             );
         }
-        if self.report_statements
-            && let Some(db) = ctx.data_opt::<Db>()
-        {
+        // The request's data is not in this hook's context: `prepare_request` kept its handle.
+        let db = self.db.lock().ok().and_then(|mut db| db.take());
+        if let Some(db) = db {
             response = response.extension("sqlStatements", Value::from(db.statements() as u64));
         }
         response
@@ -121,6 +124,15 @@ impl Extension for GuardExtension {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         fill_omitted_variables(&mut request);
+        if self.report_statements
+            && let Some(db) = request
+                .data
+                .get(&std::any::TypeId::of::<Db>())
+                .and_then(|db| db.downcast_ref::<Db>())
+            && let Ok(mut slot) = self.db.lock()
+        {
+            *slot = Some(db.clone());
+        }
         next.run(ctx, request).await
     }
 

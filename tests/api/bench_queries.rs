@@ -34,6 +34,13 @@ async fn every_bench_query_runs_within_the_limits() {
             .await;
         assert!(body.get("errors").is_none(), "{}: {body}", path.display());
         assert!(body["extensions"]["cost"].is_object(), "{}", path.display());
+        // What `--report-statements` tells a client is the count the harness measured.
+        assert_eq!(
+            body["extensions"]["sqlStatements"],
+            statements,
+            "{}",
+            path.display()
+        );
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         // The viewer, then a statement per level that loads (not per row); an aggregate is an
         // access check and one statement for its figures.
