@@ -67,6 +67,11 @@ enum CitySize {
     Small,
 }
 
+/// Resolving a large response allocates and frees many small values across worker threads;
+/// mimalloc does that markedly faster than the system allocator (see the dashboard bench).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
