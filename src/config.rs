@@ -150,6 +150,13 @@ pub struct ServeConfig {
     /// Days the event outbox keeps events for replay (`after` cursors older than this are gone).
     #[arg(long, env = "KINERJA_OUTBOX_RETENTION_DAYS", default_value_t = 30)]
     pub outbox_retention_days: i64,
+    /// Days a persisted query (APQ) is kept after its registration; clients re-register it.
+    #[arg(
+        long,
+        env = "KINERJA_PERSISTED_QUERY_RETENTION_DAYS",
+        default_value_t = 30
+    )]
+    pub persisted_query_retention_days: i64,
     /// Report the SQL statements of each request in `extensions.sqlStatements`.
     #[arg(long, env = "KINERJA_REPORT_STATEMENTS", default_value_t = false)]
     pub report_statements: bool,

@@ -111,7 +111,10 @@ async fn run(cli: Cli) -> AppResult<()> {
                 pool.clone(),
                 time.clone(),
                 config.rules.appeal_window_days,
-                config.outbox_retention_days,
+                Retention {
+                    outbox_days: config.outbox_retention_days,
+                    persisted_query_days: config.persisted_query_retention_days,
+                },
             );
             let (stop, stopping) = tokio::sync::watch::channel(false);
             let app = kinerja::app(
@@ -186,12 +189,20 @@ async fn prepare_database(config: &DbConfig) -> AppResult<()> {
     Ok(())
 }
 
-/// Once a minute: finalises evaluations whose appeal window closed and prunes the outbox.
+/// How long the sweeper keeps what it prunes.
+#[derive(Debug, Clone, Copy)]
+struct Retention {
+    outbox_days: i64,
+    persisted_query_days: i64,
+}
+
+/// Once a minute: finalises evaluations whose appeal window closed, prunes the outbox and the
+/// persisted queries.
 fn spawn_sweeper(
     pool: db::PgPool,
     time: kinerja::clock::Time,
     window_days: i64,
-    retention_days: i64,
+    retention: Retention,
 ) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -206,8 +217,18 @@ fn spawn_sweeper(
                 ),
                 Err(err) => tracing::warn!(error = err.message(), "finalising evaluations failed"),
             }
-            if let Err(err) = kinerja::live::replay::prune(&db, time.now(), retention_days).await {
+            if let Err(err) =
+                kinerja::live::replay::prune(&db, time.now(), retention.outbox_days).await
+            {
                 tracing::warn!(error = err.message(), "pruning the event outbox failed");
+            }
+            let persisted =
+                kinerja::graphql::persisted::prune(&db, time.now(), retention.persisted_query_days);
+            if let Err(err) = persisted.await {
+                tracing::warn!(
+                    error = err.message(),
+                    "pruning the persisted queries failed"
+                );
             }
         }
     });

@@ -8,7 +8,7 @@
 //!   registered under it, and runs as usual.
 //!
 //! Documents live in the `persisted_queries` table, so a hash registered through one instance
-//! is known to all. The resolved text replaces the request's query before anything else looks
+//! is known to all; they are kept `--persisted-query-retention-days` (30) after registration. The resolved text replaces the request's query before anything else looks
 //! at it, so every rule (GET runs no mutations, limits, authentication) applies unchanged.
 
 use async_graphql::Request;
@@ -78,6 +78,17 @@ pub async fn resolve(db: &Db, request: &mut Request, may_register: bool) -> AppR
             .await?;
     }
     Ok(())
+}
+
+/// Deletes documents registered more than `days` before `now`; returns how many. A client
+/// whose hash is gone gets `PERSISTED_QUERY_NOT_FOUND` and registers it again.
+pub async fn prune(db: &Db, now: chrono::DateTime<chrono::Utc>, days: i64) -> AppResult<usize> {
+    let cutoff = now - chrono::Duration::days(days);
+    Ok(
+        diesel::delete(persisted_queries::table.filter(persisted_queries::created_at.lt(cutoff)))
+            .execute(&mut db.conn().await?)
+            .await?,
+    )
 }
 
 #[cfg(test)]

@@ -128,3 +128,32 @@ async fn a_mutation_sent_by_hash_over_get_is_refused() {
     let (status, body) = get(base, &token, "", persisted(mutation)).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{body}");
 }
+
+#[tokio::test]
+async fn persisted_queries_are_pruned_after_their_retention() {
+    let app = TestApp::new().await;
+    let token = app.token(personas::GURU);
+    let base = &app.http("");
+    post(
+        base,
+        Some(&token),
+        json!({ "query": QUERY, "extensions": persisted(QUERY) }),
+    )
+    .await;
+    let by_hash = json!({ "extensions": persisted(QUERY) });
+    let db = kinerja::db::Db::new(app.pool.clone());
+    let pruned = kinerja::graphql::persisted::prune(&db, app.clock_now(), 30)
+        .await
+        .unwrap();
+    assert_eq!(pruned, 0, "a fresh registration stays");
+    let (_, body) = post(base, Some(&token), by_hash.clone()).await;
+    assert_eq!(body["data"]["viewer"]["nip"], personas::GURU, "{body}");
+
+    let month_later = app.clock_now() + chrono::Duration::days(31);
+    let pruned = kinerja::graphql::persisted::prune(&db, month_later, 30)
+        .await
+        .unwrap();
+    assert_eq!(pruned, 1);
+    let (_, body) = post(base, Some(&token), by_hash).await;
+    assert_eq!(codes(&body), ["PERSISTED_QUERY_NOT_FOUND"]);
+}
