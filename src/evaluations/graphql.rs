@@ -2,8 +2,9 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::sql_types::{Integer, Nullable, Text};
 
-use super::loaders::{EvaluationsOf, NotesOf, PeriodSelection};
+use super::loaders::{EvaluationsOf, NotesOf};
 use super::model::{CoreValue, Evaluation, EvaluationStatus, Period, PeriodKind};
 use super::predikat::{Predikat, PredikatRule, rule};
 use super::queries::{self, EvaluationCriteria, EvaluationOrderField};
@@ -14,6 +15,7 @@ use crate::asn::loaders::with_unit;
 use crate::asn::model::Asn;
 use crate::audit::graphql::{AuditEntry, HistoryOf};
 use crate::auth::rules::{can_read_appeal, can_read_evaluation};
+use crate::db::ranked::BoundQuery;
 use crate::error::{AppError, AppResult};
 use crate::graphql::context::ContextExt;
 use crate::graphql::pagination::{self, OrderDirection, PageArgs, connection, list_cost};
@@ -257,14 +259,15 @@ pub async fn of_asn(
         asn: asn.id,
         window,
         with_drafts: asn.id != viewer.asn_id,
-        periods: filter.unwrap_or_default().into(),
+        periods: filter.unwrap_or_default(),
     };
     let page = ctx.loaders()?.load_one(key).await?.unwrap_or_default();
     Ok(connection(page.rows, window, Some(page.total)).into())
 }
 
 /// Which periods an ASN's nested evaluation list shows. All given conditions must hold.
-#[derive(InputObject, Debug, Default, Clone, Copy)]
+// Also the period part of the loader key [`EvaluationsOf`].
+#[derive(InputObject, Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PeriodFilter {
     /// Period year.
     pub year: Option<i32>,
@@ -274,13 +277,13 @@ pub struct PeriodFilter {
     pub number: Option<i32>,
 }
 
-impl From<PeriodFilter> for PeriodSelection {
-    fn from(filter: PeriodFilter) -> Self {
-        Self {
-            year: filter.year,
-            kind: filter.kind,
-            number: filter.number,
-        }
+impl PeriodFilter {
+    /// Binds the filter as `$4`–`$6` of [`queries::OF_ASN_SQL`].
+    pub fn bind(&self, query: BoundQuery) -> BoundQuery {
+        query
+            .bind::<Nullable<Integer>, _>(self.year)
+            .bind::<Nullable<Text>, _>(self.kind.map(|kind| kind.as_str()))
+            .bind::<Nullable<Integer>, _>(self.number)
     }
 }
 

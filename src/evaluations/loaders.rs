@@ -4,11 +4,10 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 
-use diesel::sql_types::{Integer, Nullable, Text};
-
-use super::model::{BehaviourNoteRow, Evaluation, PeriodKind};
+use super::graphql::PeriodFilter;
+use super::model::{BehaviourNoteRow, Evaluation};
 use super::queries;
-use crate::db::ranked::{BoundQuery, ChildPage, child_pages_with};
+use crate::db::ranked::{ChildPage, child_pages_with};
 use crate::error::AppError;
 use crate::graphql::loaders::DbLoader;
 use crate::graphql::pagination::Window;
@@ -50,27 +49,6 @@ impl Loader<NotesOf> for DbLoader {
     }
 }
 
-/// Which periods of an ASN's evaluations a nested list shows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct PeriodSelection {
-    /// Period year.
-    pub year: Option<i32>,
-    /// Period kind.
-    pub kind: Option<PeriodKind>,
-    /// Period number.
-    pub number: Option<i32>,
-}
-
-impl PeriodSelection {
-    /// Binds the selection as `$4`–`$6` of [`queries::OF_ASN_SQL`].
-    fn bind(&self, query: BoundQuery) -> BoundQuery {
-        query
-            .bind::<Nullable<Integer>, _>(self.year)
-            .bind::<Nullable<Text>, _>(self.kind.map(|kind| kind.as_str()))
-            .bind::<Nullable<Integer>, _>(self.number)
-    }
-}
-
 /// A page of an ASN's evaluations; `with_drafts` is false when the ASN reads their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EvaluationsOf {
@@ -81,7 +59,7 @@ pub struct EvaluationsOf {
     /// Whether drafts are included.
     pub with_drafts: bool,
     /// Only these periods.
-    pub periods: PeriodSelection,
+    pub periods: PeriodFilter,
 }
 
 impl Loader<EvaluationsOf> for DbLoader {
@@ -94,7 +72,7 @@ impl Loader<EvaluationsOf> for DbLoader {
     ) -> Result<HashMap<EvaluationsOf, Self::Value>, AppError> {
         let mut out = HashMap::with_capacity(keys.len());
         for with_drafts in [true, false] {
-            let group: Vec<(AsnId, Window, PeriodSelection)> = keys
+            let group: Vec<(AsnId, Window, PeriodFilter)> = keys
                 .iter()
                 .filter(|k| k.with_drafts == with_drafts)
                 .map(|k| (k.asn, k.window, k.periods))
@@ -112,7 +90,7 @@ impl Loader<EvaluationsOf> for DbLoader {
                 sql,
                 &group,
                 |e: &Evaluation| e.asn_id,
-                PeriodSelection::bind,
+                PeriodFilter::bind,
             )
             .await?;
             out.extend(pages.into_iter().map(|((asn, window, periods), page)| {
