@@ -43,9 +43,10 @@ pub enum ActivityOrderField {
 }
 
 fn filtered(viewer: &Viewer, criteria: &ActivityCriteria) -> ac::BoxedQuery<'static, Pg> {
-    let mut query = ac::table
-        .filter(ac::asn_id.eq_any(readable_asn_ids(viewer, RecordKind::Inspectable)))
-        .into_boxed();
+    let mut query = ac::table.into_boxed();
+    if let Some(readable) = readable_asn_ids(viewer, RecordKind::Inspectable) {
+        query = query.filter(ac::asn_id.eq_any(readable));
+    }
     if let Some(owner) = criteria.asn {
         query = query.filter(ac::asn_id.eq(owner));
     }

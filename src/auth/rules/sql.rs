@@ -42,15 +42,19 @@ pub fn personal_filter(viewer: &Viewer) -> AsnUnitFilter {
 }
 
 /// Ids of the ASN whose records of `kind` the viewer may read, as a sub-select for
-/// `column.eq_any(…)` on any table that names an ASN.
+/// `column.eq_any(…)` on any table that names an ASN; `None` when the viewer may read
+/// everyone's, which needs no condition (a sub-select of every ASN would cost a scan of `asn`
+/// in each list and count).
 pub fn readable_asn_ids(
     viewer: &Viewer,
     kind: RecordKind,
-) -> asn::BoxedQuery<'static, Pg, diesel::sql_types::BigInt> {
-    asn::table
-        .filter(filter(viewer, kind))
-        .select(asn::id)
-        .into_boxed()
+) -> Option<asn::BoxedQuery<'static, Pg, diesel::sql_types::BigInt>> {
+    (scope(viewer, kind) != PersonalScope::All).then(|| {
+        asn::table
+            .filter(filter(viewer, kind))
+            .select(asn::id)
+            .into_boxed()
+    })
 }
 
 /// [`can_read`] as a filter on `asn` rows.
@@ -177,17 +181,15 @@ pub fn evaluation_filter(
             .eq(EvaluationStatus::Draft)
             .and(evaluations::asn_id.eq(viewer.asn_id)),
     );
-    // A viewer who may read everyone's needs no sub-select over every ASN (which would cost
-    // a scan of `asn` in every list and count).
-    if scope(viewer, RecordKind::Inspectable) == PersonalScope::All {
-        return Box::new(not_own_draft);
+    match readable_asn_ids(viewer, RecordKind::Inspectable) {
+        None => Box::new(not_own_draft),
+        Some(readable) => Box::new(
+            evaluations::asn_id
+                .eq_any(readable)
+                .or(evaluations::evaluator_id.eq(viewer.asn_id))
+                .and(not_own_draft),
+        ),
     }
-    Box::new(
-        evaluations::asn_id
-            .eq_any(readable_asn_ids(viewer, RecordKind::Inspectable))
-            .or(evaluations::evaluator_id.eq(viewer.asn_id))
-            .and(not_own_draft),
-    )
 }
 
 /// [`super::can_read_appeal`] as a filter on `appeals`: appeals of ASN in the viewer's personal
@@ -204,12 +206,12 @@ pub fn appeal_filter(
                 .or(evaluations::evaluator_id.eq(viewer.asn_id)),
         )
         .select(evaluations::id);
-    if scope(viewer, RecordKind::Personal) == PersonalScope::All {
-        return Box::new(diesel::dsl::sql::<Bool>("TRUE"));
+    match readable_asn_ids(viewer, RecordKind::Personal) {
+        None => Box::new(diesel::dsl::sql::<Bool>("TRUE")),
+        Some(readable) => Box::new(
+            appeals::appellant_id
+                .eq_any(readable)
+                .or(appeals::evaluation_id.eq_any(decidable)),
+        ),
     }
-    Box::new(
-        appeals::appellant_id
-            .eq_any(readable_asn_ids(viewer, RecordKind::Personal))
-            .or(appeals::evaluation_id.eq_any(decidable)),
-    )
 }

@@ -67,6 +67,17 @@ mod read_rules {
     }
 
     #[test]
+    fn only_a_limited_scope_becomes_an_id_condition_in_sql() {
+        let admin = viewer("/50/", vec![grant(Role::Admin, None)]);
+        assert!(readable_asn_ids(&admin, RecordKind::Personal).is_none());
+        assert!(readable_asn_ids(&admin, RecordKind::Inspectable).is_none());
+        let unit_admin = viewer("/50/", vec![grant(Role::UnitAdmin, Some("/1/9/"))]);
+        assert!(readable_asn_ids(&unit_admin, RecordKind::Personal).is_some());
+        let analyst = viewer("/50/", vec![grant(Role::Analyst, None)]);
+        assert!(readable_asn_ids(&analyst, RecordKind::Inspectable).is_some());
+    }
+
+    #[test]
     fn analysts_and_inspectors_get_no_personal_access_from_their_role() {
         for role in [Role::Analyst, Role::Inspector] {
             let v = viewer("/50/", vec![grant(role, None)]);
