@@ -216,7 +216,7 @@ async fn execute(
         state.metrics.record(status);
         return error_response(status, media, err);
     }
-    if over_get && is_mutation(&request) {
+    if over_get && is_mutation(&mut request) {
         state.metrics.record(StatusCode::METHOD_NOT_ALLOWED);
         let mut response = error_response(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -323,11 +323,13 @@ async fn graphql_get(
 
 /// Whether the operation a request would run is a mutation (unparsable documents are left to
 /// the executor, which reports them).
-fn is_mutation(request: &Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+fn is_mutation(request: &mut Request) -> bool {
+    let wanted = request.operation_name.clone();
+    let wanted = wanted.as_deref();
+    // Parsed once: the document stays on the request for the executor.
+    let Ok(document) = request.parsed_query() else {
         return false;
     };
-    let wanted = request.operation_name.as_deref();
     document.operations.iter().any(|(name, operation)| {
         let selected = match wanted {
             Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),

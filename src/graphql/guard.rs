@@ -222,20 +222,22 @@ impl Extension for GuardExtension {
 /// complexity pass refuses arguments bound to omitted variables, although omitting an optional
 /// variable is legal GraphQL. For nullable variables, null and omitted mean the same here.
 fn fill_omitted_variables(request: &mut Request) {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+    // Parsed once: the document stays on the request for the executor.
+    let Ok(document) = request.parsed_query() else {
         return;
     };
-    for (_, operation) in document.operations.iter() {
-        for definition in &operation.node.variable_definitions {
-            let definition = &definition.node;
-            let name = &definition.name.node;
-            if definition.default_value.is_none()
-                && definition.var_type.node.nullable
-                && !request.variables.contains_key(name)
-            {
-                request.variables.insert(name.clone(), Value::Null);
-            }
-        }
+    let omitted: Vec<_> = document
+        .operations
+        .iter()
+        .flat_map(|(_, operation)| &operation.node.variable_definitions)
+        .map(|definition| &definition.node)
+        .filter(|definition| {
+            definition.default_value.is_none() && definition.var_type.node.nullable
+        })
+        .map(|definition| definition.name.node.clone())
+        .collect();
+    for name in omitted {
+        request.variables.entry(name).or_insert(Value::Null);
     }
 }
 
