@@ -24,7 +24,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 mod support;
 
-use support::{Res, env_or, load_average, ms, percentile};
+use support::{Res, env_or, load_average, ms, percentile, post_graphql};
 
 const SECRET: &str = "kinerja-benchmark-secret-at-least-32-bytes-long";
 const SUBSCRIPTION: &str = "subscription { evaluationPublished { cursor evaluation { id } } }";
@@ -388,16 +388,7 @@ async fn graphql(
     query: &str,
     variables: Value,
 ) -> Res<Value> {
-    let body: Value = http
-        .post(server.http("/graphql"))
-        .bearer_auth(token)
-        .json(&json!({ "query": query, "variables": variables }))
-        .send()
-        .await
-        .map_err(|err| format!("request failed: {err}"))?
-        .json()
-        .await
-        .map_err(|err| format!("unreadable response: {err}"))?;
+    let body = post_graphql(http, &server.http("/graphql"), token, query, &variables).await?;
     if body.get("errors").is_some() {
         return Err(format!("GraphQL errors: {body}"));
     }

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use serde_json::{Value, json};
+
 pub type Res<T> = Result<T, String>;
 
 /// The value of the environment variable `name`, or `default` when it is unset.
@@ -39,4 +41,23 @@ pub fn load_average() -> String {
                 .join(" ")
         },
     )
+}
+
+/// POSTs a GraphQL request with a bearer token; returns the whole response body.
+pub async fn post_graphql(
+    http: &reqwest::Client,
+    endpoint: &str,
+    token: &str,
+    query: &str,
+    variables: &Value,
+) -> Res<Value> {
+    http.post(endpoint)
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .map_err(|err| format!("cannot reach {endpoint}: {err}"))?
+        .json()
+        .await
+        .map_err(|err| format!("not a JSON answer: {err}"))
 }

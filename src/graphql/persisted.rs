@@ -8,8 +8,9 @@
 //!   registered under it, and runs as usual.
 //!
 //! Documents live in the `persisted_queries` table, so a hash registered through one instance
-//! is known to all; they are kept `--persisted-query-retention-days` (30) after registration. The resolved text replaces the request's query before anything else looks
-//! at it, so every rule (GET runs no mutations, limits, authentication) applies unchanged.
+//! is known to all; they are kept `--persisted-query-retention-days` (30) after registration.
+//! The resolved text replaces the request's query before anything else looks at it, so every
+//! rule (GET runs no mutations, limits, authentication) applies unchanged.
 
 use async_graphql::Request;
 use diesel::prelude::*;
