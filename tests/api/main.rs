@@ -12,6 +12,7 @@ mod analytics;
 mod appeals;
 mod bench_queries;
 mod city;
+mod cluster;
 mod directory;
 pub mod evaluations;
 mod feedback;

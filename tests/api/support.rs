@@ -73,8 +73,9 @@ pub enum Fixture {
     Empty,
 }
 
-/// Makes sure the template for `fixture` exists; safe across concurrent test processes.
-async fn ensure_template(fixture: Fixture) -> String {
+/// Makes sure the template for `fixture` exists on the PostgreSQL server at `server`; safe
+/// across concurrent test processes.
+async fn ensure_template(server: &str, fixture: Fixture) -> String {
     let name = format!(
         "{}_{}",
         template_name(),
@@ -84,7 +85,7 @@ async fn ensure_template(fixture: Fixture) -> String {
             Fixture::Empty => "empty",
         }
     );
-    let admin_url = format!("{}/postgres", server_url());
+    let admin_url = format!("{server}/postgres");
     let mut admin = AsyncPgConnection::establish(&admin_url)
         .await
         .expect("connect to postgres");
@@ -126,10 +127,10 @@ async fn ensure_template(fixture: Fixture) -> String {
             .into_iter()
             .filter(|old| !old.datname.starts_with(&template_name()))
         {
-            let _ = db::drop_database(&format!("{}/{}", server_url(), old.datname)).await;
+            let _ = db::drop_database(&format!("{server}/{}", old.datname)).await;
         }
         let building = format!("{name}_building");
-        let url = format!("{}/{building}", server_url());
+        let url = format!("{server}/{building}");
         db::drop_database(&url).await.expect("drop stale");
         db::create_database_if_missing(&url)
             .await
@@ -212,15 +213,21 @@ impl TestApp {
     }
 
     /// A test app on a copy of the `fixture` template.
-    pub async fn build(fixture: Fixture, mut settings: Settings) -> TestApp {
+    pub async fn build(fixture: Fixture, settings: Settings) -> TestApp {
+        Self::build_on(&server_url(), fixture, settings).await
+    }
+
+    /// A test app on a copy of the `fixture` template of the PostgreSQL server at `server`
+    /// (e.g. a throwaway [`crate::cluster::Cluster`]).
+    pub async fn build_on(server: &str, fixture: Fixture, mut settings: Settings) -> TestApp {
         settings.report_statements = true;
-        let template = ensure_template(fixture).await;
+        let template = ensure_template(server, fixture).await;
         let name = format!(
             "kinerja_t_{}_{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst)
         );
-        let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url()))
+        let mut admin = AsyncPgConnection::establish(&format!("{server}/postgres"))
             .await
             .expect("connect");
         admin
@@ -233,7 +240,7 @@ impl TestApp {
             ))
             .await
             .expect("clone template");
-        let url = format!("{}/{name}", server_url());
+        let url = format!("{server}/{name}");
         let pool = db::pool(&url, 8).expect("pool");
         let keys = JwtKeys::hs256(SECRET);
         let clock = ManualClock::new(test_now());
