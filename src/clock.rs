@@ -75,6 +75,11 @@ impl Time {
         self.clock.now()
     }
 
+    /// The clock itself, for parts that keep their own handle (token verification).
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     /// Today's date in the local calendar.
     pub fn today(&self) -> NaiveDate {
         self.clock.now().with_timezone(&self.offset).date_naive()

@@ -37,6 +37,8 @@ pub struct AppState {
     pub pool: PgPool,
     /// Token verification keys (shared: the state is cloned for every request and socket).
     pub keys: Arc<JwtKeys>,
+    /// The deployment's clock and calendar.
+    pub time: crate::clock::Time,
     /// Request limits.
     pub limits: Limits,
     /// Counters for `/metrics`.

@@ -51,9 +51,10 @@ pub async fn app(
     let hub = events::hub::Hub::new();
     hub.start(database_url.to_owned(), pool.clone()).await?;
     let state = AppState {
-        schema: graphql::build_schema(settings, time, hub.clone()),
+        schema: graphql::build_schema(settings, time.clone(), hub.clone()),
         pool,
-        keys: Arc::new(keys),
+        keys: Arc::new(keys.with_clock(time.clock())),
+        time,
         limits: settings.limits,
         metrics: Arc::new(Metrics::default()),
         hub,

@@ -313,7 +313,7 @@ async fn serve(
                     Ok(()) => {
                         let expires_at = session_rx.borrow().map(|s| s.expires_at);
                         if let Some(exp) = expires_at {
-                            let left = exp.saturating_sub(crate::auth::jwt::now_secs());
+                            let left = exp.saturating_sub(state.keys.now_secs());
                             if let Some(at) =
                                 tokio::time::Instant::now().checked_add(Duration::from_secs(left))
                             {

@@ -76,7 +76,7 @@ fn enum_value<T: async_graphql::resolver_utils::EnumType + Copy>(
 /// Loads the demo data set: the directory in one transaction, then the review records through
 /// the API with dates relative to `anchor` (normally now).
 pub async fn demo(db: &Db, anchor: chrono::DateTime<chrono::Utc>) -> AppResult<SeedReport> {
-    let mut report = directory(db).await?;
+    let mut report = directory(db, anchor).await?;
     if report.already_present {
         return Ok(report);
     }
@@ -95,8 +95,9 @@ pub async fn demo(db: &Db, anchor: chrono::DateTime<chrono::Utc>) -> AppResult<S
     Ok(report)
 }
 
-/// Loads the directory (units, ASN, roles) in one transaction; does nothing if it is there.
-pub async fn directory(db: &Db) -> AppResult<SeedReport> {
+/// Loads the directory (units, ASN, roles) as of `at` in one transaction; does nothing if it is
+/// there.
+pub async fn directory(db: &Db, at: chrono::DateTime<chrono::Utc>) -> AppResult<SeedReport> {
     let mut conn = db.conn().await?;
     let root_code = demo_data::UNITS
         .first()
@@ -113,7 +114,7 @@ pub async fn directory(db: &Db) -> AppResult<SeedReport> {
             ..SeedReport::default()
         });
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = at.with_timezone(&crate::clock::wib()).date_naive();
     conn.transaction::<_, AppError, _>(async |conn| {
         let mut report = SeedReport::default();
         let mut unit_ids: HashMap<&str, UnitId> = HashMap::new();
@@ -127,12 +128,16 @@ pub async fn directory(db: &Db) -> AppResult<SeedReport> {
                 })
                 .transpose()?;
             let id: UnitId = diesel::insert_into(units::table)
-                .values(NewUnit {
-                    code: row.code,
-                    name: row.name,
-                    kind: enum_value(row.kind, "unit kind")?,
-                    parent_id,
-                })
+                .values((
+                    NewUnit {
+                        code: row.code,
+                        name: row.name,
+                        kind: enum_value(row.kind, "unit kind")?,
+                        parent_id,
+                    },
+                    units::created_at.eq(at),
+                    units::updated_at.eq(at),
+                ))
                 .returning(units::id)
                 .get_result(conn)
                 .await?;
@@ -165,23 +170,27 @@ pub async fn directory(db: &Db) -> AppResult<SeedReport> {
                 })
                 .transpose()?;
             let id: AsnId = diesel::insert_into(asn::table)
-                .values(NewAsn {
-                    nip: row.nip,
-                    name: row.name,
-                    gender,
-                    employment_type,
-                    grade: row.grade,
-                    position: row.position,
-                    position_kind: enum_value(row.position_kind, "position kind")?,
-                    unit_id: unit(row.unit)?,
-                    supervisor_id,
-                })
+                .values((
+                    NewAsn {
+                        nip: row.nip,
+                        name: row.name,
+                        gender,
+                        employment_type,
+                        grade: row.grade,
+                        position: row.position,
+                        position_kind: enum_value(row.position_kind, "position kind")?,
+                        unit_id: unit(row.unit)?,
+                        supervisor_id,
+                    },
+                    asn::created_at.eq(at),
+                    asn::updated_at.eq(at),
+                ))
                 .returning(asn::id)
                 .get_result(conn)
                 .await?;
             if let Some(code) = row.heads {
                 diesel::update(units::table.filter(units::id.eq(unit(code)?)))
-                    .set(units::head_id.eq(id))
+                    .set((units::head_id.eq(id), units::updated_at.eq(at)))
                     .execute(conn)
                     .await?;
             }
@@ -199,6 +208,7 @@ pub async fn directory(db: &Db) -> AppResult<SeedReport> {
                     role_grants::asn_id.eq(asn_id),
                     role_grants::role.eq(role),
                     role_grants::unit_id.eq(row.unit.map(unit).transpose()?),
+                    role_grants::granted_at.eq(at),
                 ))
                 .execute(conn)
                 .await?;

@@ -138,7 +138,9 @@ async fn ensure_template(server: &str, fixture: Fixture) -> String {
         db::run_migrations(&url).await.expect("migrate template");
         let pool = db::pool(&url, 2).expect("pool");
         let seeded = match fixture {
-            Fixture::Directory => kinerja::seed::directory(&Db::new(pool.clone())).await,
+            Fixture::Directory => {
+                kinerja::seed::directory(&Db::new(pool.clone()), test_now()).await
+            }
             Fixture::Demo => kinerja::seed::demo(&Db::new(pool.clone()), test_now()).await,
             Fixture::Empty => Ok(kinerja::seed::SeedReport::default()),
         };
@@ -242,8 +244,9 @@ impl TestApp {
             .expect("clone template");
         let url = format!("{server}/{name}");
         let pool = db::pool(&url, 8).expect("pool");
-        let keys = JwtKeys::hs256(SECRET);
         let clock = ManualClock::new(test_now());
+        // Tokens are issued and verified by the app's clock.
+        let keys = JwtKeys::hs256(SECRET).with_clock(std::sync::Arc::new(clock.clone()));
         let time = Time::new(std::sync::Arc::new(clock.clone()), wib());
         let (stop, stopping) = tokio::sync::watch::channel(false);
         let router = kinerja::app(

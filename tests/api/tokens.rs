@@ -20,19 +20,30 @@ async fn post(app: &TestApp, authorization: Option<&str>, query: &str) -> (Statu
     (status, response.json().await.unwrap())
 }
 
-fn signed(secret: &[u8], sub: &str, exp_offset: i64) -> String {
-    let now = kinerja::auth::jwt::now_secs() as i64;
+/// A token for `sub` valid until `exp_offset` seconds after `now`, with `extra` claims.
+fn signed_with(secret: &[u8], sub: &str, now: u64, exp_offset: i64, extra: Value) -> String {
+    let now = now as i64;
+    let mut claims = json!({ "sub": sub, "iat": now, "exp": now + exp_offset });
+    if let (Some(claims), Some(extra)) = (claims.as_object_mut(), extra.as_object()) {
+        claims.extend(extra.clone());
+    }
     jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
-        &json!({ "sub": sub, "iat": now, "exp": now + exp_offset }),
+        &claims,
         &EncodingKey::from_secret(secret),
     )
     .unwrap()
 }
 
+fn signed(secret: &[u8], sub: &str, now: u64, exp_offset: i64) -> String {
+    signed_with(secret, sub, now, exp_offset, json!({}))
+}
+
 #[tokio::test]
 async fn a_valid_token_reads_the_directory() {
     let app = TestApp::new().await;
+    // Issued and verified by the app's clock, which stands days before the machine's: a
+    // token checked against the machine's clock would have expired.
     let token = app.token(personas::PERAWAT);
     let (status, body) = post(&app, Some(&format!("Bearer {token}")), "{ viewer { nip } }").await;
     assert_eq!(status, StatusCode::OK);
@@ -42,6 +53,9 @@ async fn a_valid_token_reads_the_directory() {
 #[tokio::test]
 async fn bad_tokens_are_refused_with_401() {
     let app = TestApp::new().await;
+    // The app's clock, not the machine's, decides a token's validity window.
+    let now = app.keys.now_secs();
+    let secret = crate::support::SECRET;
     let cases = [
         (
             "malformed",
@@ -60,6 +74,7 @@ async fn bad_tokens_are_refused_with_401() {
                 signed(
                     b"another-secret-another-secret-another",
                     personas::PERAWAT,
+                    now,
                     600
                 )
             ),
@@ -67,19 +82,40 @@ async fn bad_tokens_are_refused_with_401() {
         ),
         (
             "expired",
-            format!(
-                "Bearer {}",
-                signed(crate::support::SECRET, personas::PERAWAT, -600)
-            ),
+            format!("Bearer {}", signed(secret, personas::PERAWAT, now, -600)),
             "expired",
         ),
         (
-            "unknown subject",
+            "not valid yet",
             format!(
                 "Bearer {}",
-                signed(crate::support::SECRET, "199912312020121001", 600)
+                signed_with(
+                    secret,
+                    personas::PERAWAT,
+                    now,
+                    7200,
+                    json!({ "nbf": now + 3600 })
+                )
             ),
+            "not valid yet",
+        ),
+        (
+            "unknown subject",
+            format!("Bearer {}", signed(secret, "199912312020121001", now, 600)),
             "not an active ASN",
+        ),
+        (
+            "a NUL byte in the subject",
+            format!(
+                "Bearer {}",
+                signed(secret, "19920724\u{0}2019032004", now, 600)
+            ),
+            "subject is malformed",
+        ),
+        (
+            "a subject of 4 KiB",
+            format!("Bearer {}", signed(secret, &"1".repeat(4096), now, 600)),
+            "subject is malformed",
         ),
     ];
     for (case, header, message) in cases {
@@ -123,7 +159,7 @@ const RSA_PUBLIC: &str = include_str!("../fixtures/rs256-public.pem");
 #[test]
 fn rs256_tokens_from_an_identity_provider_verify() {
     let keys = kinerja::auth::jwt::JwtKeys::rs256(RSA_PUBLIC.as_bytes()).unwrap();
-    let now = kinerja::auth::jwt::now_secs();
+    let now = keys.now_secs();
     let token = jsonwebtoken::encode(
         &Header::new(Algorithm::RS256),
         &json!({ "sub": personas::GURU, "exp": now + 60 }),
@@ -133,7 +169,7 @@ fn rs256_tokens_from_an_identity_provider_verify() {
     assert_eq!(keys.verify(&token).unwrap().sub, personas::GURU);
 
     // An HS256 token is refused by an RS256 verifier, whatever its secret.
-    let hs = signed(RSA_PUBLIC.as_bytes(), personas::GURU, 60);
+    let hs = signed(RSA_PUBLIC.as_bytes(), personas::GURU, now, 60);
     assert_eq!(
         keys.verify(&hs).unwrap_err().code().as_str(),
         "UNAUTHENTICATED"
