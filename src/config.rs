@@ -81,6 +81,14 @@ pub struct Limits {
     /// it is closed.
     #[arg(long, env = "KINERJA_WS_IDLE_SECS", default_value_t = 120)]
     pub ws_idle_secs: u64,
+    /// Bytes of persisted queries (APQ) one caller may keep registered; registering past it
+    /// evicts their oldest.
+    #[arg(
+        long,
+        env = "KINERJA_PERSISTED_QUERY_QUOTA_BYTES",
+        default_value_t = 1024 * 1024
+    )]
+    pub persisted_query_quota_bytes: usize,
 }
 
 impl Default for Limits {
@@ -95,6 +103,7 @@ impl Default for Limits {
             max_subscriptions_per_socket: 20,
             ws_ping_secs: 30,
             ws_idle_secs: 120,
+            persisted_query_quota_bytes: 1024 * 1024,
         }
     }
 }

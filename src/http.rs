@@ -208,7 +208,12 @@ async fn execute(
             return error_response(status, media, err);
         }
     };
-    if let Err(err) = persisted::resolve(&db, &mut request, viewer.is_some()).await {
+    let registrant = viewer.as_ref().map(|viewer| persisted::Registrant {
+        asn: viewer.asn_id,
+        at: state.time.now(),
+        quota_bytes: state.limits.persisted_query_quota_bytes,
+    });
+    if let Err(err) = persisted::resolve(&db, &mut request, registrant).await {
         // Apollo clients read a missing persisted query from a 200 response and resend it.
         let status = if err.code() == ErrorCode::PersistedQueryNotFound {
             StatusCode::OK

@@ -157,6 +157,7 @@ diesel::table! {
         sha256 -> Text,
         query -> Text,
         created_at -> Timestamptz,
+        registered_by -> Nullable<Int8>,
     }
 }
 
@@ -220,6 +221,7 @@ diesel::joinable!(evaluation_behaviour_notes -> evaluations (evaluation_id));
 diesel::joinable!(feedback -> evaluations (evaluation_id));
 diesel::joinable!(observations -> asn (asn_id));
 diesel::joinable!(observations -> supervision_visits (visit_id));
+diesel::joinable!(persisted_queries -> asn (registered_by));
 diesel::joinable!(role_grants -> units (unit_id));
 diesel::joinable!(supervision_visit_members -> asn (asn_id));
 diesel::joinable!(supervision_visit_members -> supervision_visits (visit_id));

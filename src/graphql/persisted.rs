@@ -9,10 +9,14 @@
 //!
 //! Documents live in the `persisted_queries` table, so a hash registered through one instance
 //! is known to all; they are kept `--persisted-query-retention-days` (30) after registration.
+//! Each caller's documents share a quota of bytes (`--persisted-query-quota-bytes`): a
+//! registration past it evicts that caller's oldest documents, which their clients register
+//! again when they next need them — so no caller can fill the table.
 //! The resolved text replaces the request's query before anything else looks at it, so every
 //! rule (GET runs no mutations, limits, authentication) applies unchanged.
 
 use async_graphql::Request;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::Deserialize;
@@ -21,6 +25,18 @@ use sha2::{Digest, Sha256};
 use crate::db::Db;
 use crate::db::schema::persisted_queries;
 use crate::error::{AppError, AppResult};
+use crate::ids::AsnId;
+
+/// Who registers a document, when, and the quota of bytes their documents share.
+#[derive(Debug, Clone, Copy)]
+pub struct Registrant {
+    /// The authenticated caller.
+    pub asn: AsnId,
+    /// Now, by the deployment's clock.
+    pub at: DateTime<Utc>,
+    /// Bytes of documents one caller may keep registered.
+    pub quota_bytes: usize,
+}
 
 /// The `persistedQuery` request extension.
 #[derive(Debug, Deserialize)]
@@ -35,9 +51,13 @@ pub fn sha256_hex(query: &str) -> String {
     format!("{:x}", Sha256::digest(query.as_bytes()))
 }
 
-/// Resolves or registers the request's persisted query, if it names one. `may_register` is
-/// false for anonymous callers, whose documents are not stored.
-pub async fn resolve(db: &Db, request: &mut Request, may_register: bool) -> AppResult<()> {
+/// Resolves or registers the request's persisted query, if it names one. Only an authenticated
+/// `registrant`'s documents are stored; an anonymous caller's run without being kept.
+pub async fn resolve(
+    db: &Db,
+    request: &mut Request,
+    registrant: Option<Registrant>,
+) -> AppResult<()> {
     let Some(extension) = request.extensions.remove("persistedQuery") else {
         return Ok(());
     };
@@ -68,16 +88,44 @@ pub async fn resolve(db: &Db, request: &mut Request, may_register: bool) -> AppR
         ));
     }
     // Only documents that parse are worth keeping; the executor reports the others.
-    if may_register && async_graphql::parser::parse_query(&request.query).is_ok() {
-        diesel::insert_into(persisted_queries::table)
-            .values((
-                persisted_queries::sha256.eq(&hash),
-                persisted_queries::query.eq(&request.query),
-            ))
-            .on_conflict_do_nothing()
-            .execute(&mut conn)
-            .await?;
+    if let Some(registrant) = registrant
+        && async_graphql::parser::parse_query(&request.query).is_ok()
+    {
+        register(&mut conn, &hash, &request.query, registrant).await?;
     }
+    Ok(())
+}
+
+/// Stores `query` under `hash` for `registrant` and, in the same statement, evicts their oldest
+/// documents beyond the quota (the new one, invisible to the eviction, always stays).
+async fn register(
+    conn: &mut crate::db::Conn,
+    hash: &str,
+    query: &str,
+    registrant: Registrant,
+) -> AppResult<()> {
+    use diesel::sql_types::{BigInt, Text, Timestamptz};
+    diesel::sql_query(
+        "WITH inserted AS ( \
+             INSERT INTO persisted_queries (sha256, query, created_at, registered_by) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING sha256 \
+         ), kept AS ( \
+             SELECT sha256, octet_length($2) \
+                 + SUM(octet_length(query)) OVER (ORDER BY created_at DESC, sha256 DESC) \
+                 AS running \
+             FROM persisted_queries WHERE registered_by = $4 \
+         ) \
+         DELETE FROM persisted_queries \
+         WHERE EXISTS (SELECT 1 FROM inserted) \
+           AND sha256 IN (SELECT sha256 FROM kept WHERE running > $5)",
+    )
+    .bind::<Text, _>(hash)
+    .bind::<Text, _>(query)
+    .bind::<Timestamptz, _>(registrant.at)
+    .bind::<BigInt, _>(registrant.asn.0)
+    .bind::<BigInt, _>(i64::try_from(registrant.quota_bytes).unwrap_or(i64::MAX))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
