@@ -7,11 +7,9 @@
 //! `BENCH_SUBSCRIBERS` (10000), `BENCH_WRITES` (3), `BENCH_CONNECT_CONCURRENCY` (200),
 //! `KINERJA_BENCH_DATABASE_SERVER` (`postgres://postgres@127.0.0.1:5432`).
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use futures_util::{SinkExt, StreamExt};
 use kinerja::auth::jwt::JwtKeys;
 use kinerja::seed::demo_data::personas;
@@ -22,14 +20,14 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
+#[path = "support/server.rs"]
+mod server;
 mod support;
 
+use server::{SECRET, Server, cpu_time, wait_ready};
 use support::{Res, env_or, load_average, ms, percentile, post_graphql};
 
-const SECRET: &str = "kinerja-benchmark-secret-at-least-32-bytes-long";
 const SUBSCRIPTION: &str = "subscription { evaluationPublished { cursor evaluation { id } } }";
-/// How long the server may take to migrate, seed and answer `/readyz`.
-const STARTUP: Duration = Duration::from_secs(180);
 /// How long one socket may take to connect, be acknowledged and subscribe.
 const CONNECT: Duration = Duration::from_secs(60);
 /// How long all subscribers may take to connect and register.
@@ -49,108 +47,10 @@ enum Report {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> std::process::ExitCode {
-    let started = Instant::now();
-    let server_url = std::env::var("KINERJA_BENCH_DATABASE_SERVER")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
-    let server_url = server_url.trim_end_matches('/').to_owned();
-    let database = format!("kinerja_bench_{}", std::process::id());
-    let result = match create_database(&server_url, &database).await {
-        Ok(()) => {
-            let result = run(&format!("{server_url}/{database}")).await;
-            if let Err(err) = drop_database(&server_url, &database).await {
-                eprintln!("warning: could not drop {database}: {err}");
-            }
-            result
-        }
-        Err(err) => Err(err),
-    };
-    match result {
-        Ok(()) => {
-            println!("wall time    {:.1} s", started.elapsed().as_secs_f64());
-            std::process::ExitCode::SUCCESS
-        }
-        Err(err) => {
-            eprintln!("benchmark failed: {err}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    server::bench_main(run).await
 }
 
-async fn admin_connection(server_url: &str) -> Res<AsyncPgConnection> {
-    AsyncPgConnection::establish(&format!("{server_url}/postgres"))
-        .await
-        .map_err(|err| format!("cannot connect to {server_url}: {err}"))
-}
-
-async fn create_database(server_url: &str, database: &str) -> Res<()> {
-    let mut conn = admin_connection(server_url).await?;
-    conn.batch_execute(&format!("CREATE DATABASE {database}"))
-        .await
-        .map_err(|err| format!("cannot create {database}: {err}"))
-}
-
-async fn drop_database(server_url: &str, database: &str) -> Res<()> {
-    let mut conn = admin_connection(server_url).await?;
-    conn.batch_execute(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        .await
-        .map_err(|err| err.to_string())
-}
-
-/// The server child process; killed when dropped, whatever happened.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(database_url: &str) -> Res<Self> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .map_err(|err| format!("no free port: {err}"))?
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let child = Command::new(env!("CARGO_BIN_EXE_kinerja"))
-            .args(["serve", "--demo", "--bind", &addr])
-            .env("DATABASE_URL", database_url)
-            .env("KINERJA_JWT_SECRET", SECRET)
-            .env("KINERJA_MAX_SOCKETS_PER_SUBJECT", "1000000")
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|err| format!("cannot start the server: {err}"))?;
-        Ok(Self { child, addr })
-    }
-
-    /// The server's resident set size in KiB.
-    fn rss_kib(&self) -> Res<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .map_err(|err| format!("cannot read the server's /proc status: {err}"))?;
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .ok_or_else(|| "no VmRSS in the server's /proc status".to_owned())
-    }
-
-    /// CPU time the server has used so far.
-    fn cpu(&self) -> Res<Duration> {
-        cpu_time(&self.child.id().to_string())
-    }
-
-    fn http(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-}
-
-async fn run(database_url: &str) -> Res<()> {
+async fn run(database_url: String) -> Res<()> {
     let subscribers: usize = env_or("BENCH_SUBSCRIBERS", 10_000)?;
     let writes: usize = env_or("BENCH_WRITES", 3)?;
     let concurrency: usize = env_or("BENCH_CONNECT_CONCURRENCY", 200)?;
@@ -159,7 +59,10 @@ async fn run(database_url: &str) -> Res<()> {
             "BENCH_SUBSCRIBERS, BENCH_WRITES and BENCH_CONNECT_CONCURRENCY must be > 0".into(),
         );
     }
-    let mut server = Server::start(database_url)?;
+    let mut server = Server::start(
+        &database_url,
+        &[("KINERJA_MAX_SOCKETS_PER_SUBJECT", "1000000")],
+    )?;
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
@@ -310,24 +213,6 @@ async fn run(database_url: &str) -> Res<()> {
     Ok(())
 }
 
-/// User plus system CPU time of process `pid` (or `self`), from `/proc/<pid>/stat`.
-fn cpu_time(pid: &str) -> Res<Duration> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map_err(|err| format!("cannot read /proc/{pid}/stat: {err}"))?;
-    // The fields after the command name (which may hold spaces) start with the state, field 3;
-    // utime and stime are fields 14 and 15, in USER_HZ ticks (100 per second on Linux).
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |i: usize| fields.get(i - 3).and_then(|f| f.parse::<u64>().ok());
-    let total = ticks(14)
-        .zip(ticks(15))
-        .map(|(user, system)| user + system)
-        .ok_or_else(|| format!("unreadable /proc/{pid}/stat"))?;
-    Ok(Duration::from_millis(total * 10))
-}
-
 /// The next report, or an error once `deadline` passes.
 async fn receive(inbox: &mut mpsc::UnboundedReceiver<Report>, deadline: Instant) -> Res<Report> {
     match tokio::time::timeout_at(deadline.into(), inbox.recv()).await {
@@ -335,22 +220,6 @@ async fn receive(inbox: &mut mpsc::UnboundedReceiver<Report>, deadline: Instant)
         Ok(None) => Err("every subscriber stopped".into()),
         Err(_) => Err("timed out".into()),
     }
-}
-
-async fn wait_ready(http: &reqwest::Client, server: &mut Server) -> Res<()> {
-    let deadline = Instant::now() + STARTUP;
-    while Instant::now() < deadline {
-        if let Ok(Some(status)) = server.child.try_wait() {
-            return Err(format!("the server exited during startup: {status}"));
-        }
-        if let Ok(response) = http.get(server.http("/readyz")).send().await
-            && response.status().is_success()
-        {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    Err("the server did not become ready".into())
 }
 
 /// Waits until the server counts `expected` live subscriptions.
