@@ -22,8 +22,9 @@
 //!    answers shown are chosen over the whole tree at once ([`release`]) so that each answer
 //!    minus the answers shown inside it (the unit without its sub-units, its sub-units) still
 //!    describes no group of 1 to minimum−1 ASN: bottom-up, a unit whose remainder would be
-//!    too small withholds the smallest answers inside it until the remainder is large enough
-//!    (secondary suppression), or is withheld itself. The decision for a unit depends on the
+//!    too small withholds answers inside it until the remainder is large enough (secondary
+//!    suppression; the smallest answer that brings a remainder of its own first), or is
+//!    withheld itself. The decision for a unit depends on the
 //!    whole tree, never on what was asked, so asking in another order reveals nothing more;
 //! 3. evaluator rows against unit figures: an evaluator's row is shown only when it is their
 //!    whole team of the period (the same set wherever it is shown), the team has at least the
@@ -46,8 +47,15 @@
 //!   of five);
 //! - counts of *who has* a counted evaluation: `evaluatedCount`, and each evaluator's
 //!   `evaluatedCount`, are shown (they reveal that an evaluation was published, never its
-//!   predikat), and DRAFT counts of a shown unit can be subtracted like other figures;
-//! - the ordering of evaluator rows never depends on withheld figures.
+//!   predikat; so does whether `distributionCheck` is withheld for the head), and DRAFT
+//!   counts of a shown unit can be subtracted like other figures;
+//! - activity minutes are guarded by the number of active staff, not by how many of them
+//!   logged activities in the period (nor do ASN who have left count towards the group,
+//!   though activities they logged before leaving are in the minutes).
+//!
+//! The ordering of evaluator rows never depends on withheld figures. The price of item 3 is
+//! that a unit head's team is usually withheld from the viewer: the unit minus that team is
+//! the head alone.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
