@@ -123,6 +123,16 @@ pub struct RuleSettings {
     /// Hours east of UTC of the local calendar (7 = WIB).
     #[arg(long, env = "KINERJA_UTC_OFFSET_HOURS", default_value_t = 7)]
     pub utc_offset_hours: i32,
+    /// Smallest group of ASN whose figures an aggregate shows to a viewer who may not read the
+    /// counted records one by one (the ANALYST); figures of smaller groups, or that would
+    /// reveal a smaller group by difference, are withheld.
+    #[arg(
+        long,
+        env = "KINERJA_MIN_AGGREGATE_GROUP",
+        default_value_t = 5,
+        value_parser = clap::value_parser!(i64).range(1..)
+    )]
+    pub min_aggregate_group: i64,
 }
 
 impl Default for RuleSettings {
@@ -132,6 +142,7 @@ impl Default for RuleSettings {
             monthly_target_minutes: 6750,
             appeal_window_days: 14,
             utc_offset_hours: 7,
+            min_aggregate_group: 5,
         }
     }
 }

@@ -6,7 +6,9 @@ use diesel::sql_types::{Array, BigInt, Text};
 use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::RunQueryDsl;
 
-use crate::auth::rules::{AggregateCoverage, RecordKind, SqlScope, UnitFacts, aggregate_coverage};
+use crate::auth::rules::{
+    AggregateCoverage, RecordKind, SqlScope, UnitFacts, aggregate_coverage, hides_small_groups,
+};
 use crate::error::{AppError, AppResult};
 use crate::graphql::context::ContextExt;
 use crate::ids::UnitId;
@@ -25,6 +27,9 @@ pub struct Scoped {
     pub inspectable: SqlScope,
     /// The scope for appeals.
     pub personal: SqlScope,
+    /// The smallest group whose figures the viewer is shown, when small groups are withheld
+    /// from them ([`crate::auth::rules::hides_small_groups`]); None when nothing is withheld.
+    pub minimum_group: Option<i64>,
 }
 
 impl Scoped {
@@ -81,6 +86,9 @@ pub async fn authorize(
              and inspectors of units they visited",
         )
     })?;
+    let minimum_group = hides_small_groups(viewer, facts)
+        .then(|| ctx.settings().map(|s| s.rules.min_aggregate_group))
+        .transpose()?;
     ctx.loaders()?
         .feed_one(found.unit.id, found.unit.clone())
         .await;
@@ -90,5 +98,6 @@ pub async fn authorize(
         coverage,
         inspectable: SqlScope::for_aggregate(viewer, RecordKind::Inspectable, coverage),
         personal: SqlScope::for_aggregate(viewer, RecordKind::Personal, coverage),
+        minimum_group,
     })
 }

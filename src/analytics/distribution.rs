@@ -3,12 +3,17 @@
 //!
 //! The head of the unit is left out: their predikat follows the capaian organisasi itself
 //! (their rating of hasil kerja is the unit's result), not the curve.
+//!
+//! For a viewer from whom small groups are withheld ([`super::suppression`]) the check is
+//! shown only when the unit's figures are, and when the head's evaluation is not counted in
+//! them: otherwise the check and `performanceSummary` would differ by the head's predikat.
 
 use async_graphql::SimpleObject;
 
 use super::access::Scoped;
 use super::counts::{PredikatCount, PredikatCounts, ratio};
 use super::pola::{BoundKind, PredikatOrganisasi, pola};
+use super::suppression::{self, Cells};
 use crate::auth::rules::AggregateCoverage;
 use crate::evaluations::graphql::PeriodInfo;
 use crate::evaluations::model::Period;
@@ -56,25 +61,46 @@ pub struct DistributionCheck {
     pub capaian_organisasi: PredikatOrganisasi,
     /// Evaluated staff (the unit's head left out).
     pub evaluated_count: i64,
-    /// The staff's spread: all five predikat, best first, zeros included.
-    pub distribution: Vec<PredikatCount>,
-    /// Every bound of the pola distribusi with the staff's figures.
-    pub bounds: Vec<DistributionBound>,
-    /// The bounds the staff break; empty when the spread fits the curve.
-    pub violations: Vec<DistributionBound>,
-    /// Whether no bound is broken.
-    pub satisfied: bool,
+    /// The staff's spread: all five predikat, best first, zeros included; null when withheld
+    /// (see `suppressed`).
+    pub distribution: Option<Vec<PredikatCount>>,
+    /// Every bound of the pola distribusi with the staff's figures; null when withheld.
+    pub bounds: Option<Vec<DistributionBound>>,
+    /// The bounds the staff break, empty when the spread fits the curve; null when withheld.
+    pub violations: Option<Vec<DistributionBound>>,
+    /// Whether no bound is broken; null when withheld.
+    pub satisfied: Option<bool>,
+    /// Whether the check is withheld from the viewer: fewer than `minimumGroupSize` ASN are
+    /// evaluated, the figures would reveal such a group by difference with other units'
+    /// figures, or the unit's head has a counted evaluation (the check would then differ from
+    /// `performanceSummary` by the head's predikat alone).
+    pub suppressed: bool,
+    /// The smallest group of ASN whose figures this viewer is shown
+    /// (`KINERJA_MIN_AGGREGATE_GROUP`); null when nothing is withheld from the viewer because
+    /// they may read the counted records one by one.
+    pub minimum_group_size: Option<i64>,
 }
 
 impl DistributionCheck {
-    /// The check of the staff's `counts` for `period` against the curve of `capaian`.
+    /// The check of the staff's `counts` for `period` against the curve of `capaian`,
+    /// withheld from the viewer as [`suppression::distribution`] says on `cells`.
     pub fn new(
         scoped: &Scoped,
         period: Period,
         capaian: PredikatOrganisasi,
         counts: PredikatCounts,
+        cells: &Cells,
     ) -> Self {
         let evaluated = counts.total();
+        let shown = scoped.minimum_group.is_none_or(|minimum| {
+            suppression::distribution(
+                cells,
+                scoped.unit.id.0,
+                scoped.include_subunits,
+                evaluated,
+                minimum,
+            )
+        });
         let bounds: Vec<DistributionBound> = pola(capaian)
             .iter()
             .map(|bound| {
@@ -100,10 +126,12 @@ impl DistributionCheck {
             coverage: scoped.coverage,
             capaian_organisasi: capaian,
             evaluated_count: evaluated,
-            distribution: counts.distribution(),
-            satisfied: violations.is_empty(),
-            bounds,
-            violations,
+            distribution: shown.then(|| counts.distribution()),
+            satisfied: shown.then_some(violations.is_empty()),
+            bounds: shown.then_some(bounds),
+            violations: shown.then_some(violations),
+            suppressed: !shown,
+            minimum_group_size: scoped.minimum_group,
         }
     }
 }

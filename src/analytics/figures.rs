@@ -1,14 +1,17 @@
 //! The figures of `performanceSummary` and `performanceTrend`: for each period of a list, the
 //! counted evaluations by predikat and status, the activity minutes by review status, the
 //! appeals by outcome and the active staff — all periods in one statement, grouped by period.
+//! For a viewer from whom small groups are withheld the same statement also returns the unit
+//! tree and the group sizes [`super::suppression`] decides on.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::QueryableByName;
-use diesel::sql_types::{Array, BigInt, Date, Integer, Text, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Integer, Json, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::access::Scoped;
 use super::counts::{PredikatCounts, predikat_columns, predikat_counts_sql};
+use super::suppression::{Cells, STAFF_JSON_SQL, UNITS_JSON_SQL};
 use crate::activities::summary::{MonthMinutes, minutes_by_status_sql};
 use crate::auth::rules::{appeal_sql, evaluation_sql, readable_asn_sql};
 use crate::error::{AppError, AppResult};
@@ -68,6 +71,15 @@ pub struct Figures {
     pub appeals: AppealTally,
 }
 
+/// A row of the statement: a period's figures and, for suppression, its cells.
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(embed)]
+    figures: Figures,
+    #[diesel(sql_type = Nullable<Json>)]
+    cells: Option<serde_json::Value>,
+}
+
 /// Columns every period has, zero when nothing matched.
 const ZEROED: [&str; 12] = [
     "draft",
@@ -86,7 +98,10 @@ const ZEROED: [&str; 12] = [
 
 /// The statement. Parameters: `$1` unit path pattern, `$2` period kind, `$3`–`$6` the periods'
 /// years, numbers, first and last days, `$7` the moment before which a PUBLISHED evaluation's
-/// appeal window has closed, `$8`–`$11` the inspectable scope, `$12`–`$15` the personal scope.
+/// appeal window has closed, `$8`–`$11` the inspectable scope, `$12`–`$15` the personal scope,
+/// `$16` whether to return the cells for suppression: the whole organisation's counted
+/// evaluations by unit and evaluator per period, and in the first period's row the unit tree
+/// and the active staff by unit.
 fn figures_sql() -> String {
     let evaluated = "e.status <> 'DRAFT'";
     let zeroed = predikat_columns()
@@ -128,8 +143,20 @@ fn figures_sql() -> String {
            WHERE e.asn_id IN (SELECT id FROM members) AND {readable_appeal} \
            GROUP BY p.ord), \
          staff AS ( \
-           SELECT count(*) AS staff FROM members m WHERE m.active AND {readable_member}) \
-         SELECT s.staff, {zeroed} \
+           SELECT count(*) AS staff FROM members m WHERE m.active AND {readable_member}), \
+         cells AS ( \
+           SELECT p.ord, c.unit_id, e.evaluator_id, count(*) AS n \
+           FROM p JOIN evaluations e ON e.period_year = p.year AND e.period_kind = $2 \
+             AND e.period_number = p.number \
+           JOIN asn c ON c.id = e.asn_id \
+           WHERE $16 AND {evaluated} \
+           GROUP BY p.ord, c.unit_id, e.evaluator_id) \
+         SELECT s.staff, {zeroed}, \
+           CASE WHEN $16 THEN json_strip_nulls(json_build_object( \
+             'evaluated', (SELECT COALESCE(json_agg(json_build_array(c.unit_id, \
+                 c.evaluator_id, c.n)), '[]') FROM cells c WHERE c.ord = p.ord), \
+             'units', CASE WHEN p.ord = 1 THEN {units} END, \
+             'staff', CASE WHEN p.ord = 1 THEN {staff} END)) END AS cells \
          FROM p CROSS JOIN staff s \
          LEFT JOIN ev ON ev.ord = p.ord \
          LEFT JOIN act ON act.ord = p.ord \
@@ -141,18 +168,22 @@ fn figures_sql() -> String {
         readable_activity = readable_asn_sql("ac.asn_id", 8),
         readable_appeal = appeal_sql("a", "e", 12),
         readable_member = readable_asn_sql("m.id", 8),
+        units = UNITS_JSON_SQL,
+        staff = STAFF_JSON_SQL,
     )
 }
 
 /// The figures of each of `periods` (all of `kind`) for the scoped unit, in one statement, in
-/// the order of `periods`. `now` and `appeal_window_days` tell PUBLISHED from FINAL.
+/// the order of `periods`, each with its cells when the scope withholds small groups (the
+/// first period's with the unit tree and the staff). `now` and `appeal_window_days` tell
+/// PUBLISHED from FINAL.
 pub async fn figures(
     conn: &mut AsyncPgConnection,
     scoped: &Scoped,
     kind: PeriodKind,
     periods: &[Period],
     (now, appeal_window_days): (DateTime<Utc>, i64),
-) -> AppResult<Vec<Figures>> {
+) -> AppResult<Vec<(Figures, Cells)>> {
     let (firsts, lasts): (Vec<_>, Vec<_>) = periods.iter().map(|p| p.dates()).unzip();
     let query = diesel::sql_query(figures_sql())
         .into_boxed()
@@ -163,12 +194,17 @@ pub async fn figures(
         .bind::<Array<Date>, _>(firsts)
         .bind::<Array<Date>, _>(lasts)
         .bind::<Timestamptz, _>(now - Duration::days(appeal_window_days));
-    let query = scoped.personal.bind(scoped.inspectable.bind(query));
-    let rows: Vec<Figures> = query.load(conn).await?;
+    let query = scoped
+        .personal
+        .bind(scoped.inspectable.bind(query))
+        .bind::<Bool, _>(scoped.minimum_group.is_some());
+    let rows: Vec<Row> = query.load(conn).await?;
     if rows.len() != periods.len() {
         return Err(AppError::internal("figures: one row per period expected"));
     }
-    Ok(rows)
+    rows.into_iter()
+        .map(|row| Ok((row.figures, Cells::parse(row.cells)?)))
+        .collect()
 }
 
 #[cfg(test)]

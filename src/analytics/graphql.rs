@@ -12,6 +12,7 @@ use super::figures::figures;
 use super::periods::{period_of, range};
 use super::pola::PredikatOrganisasi;
 use super::summary::PerformanceSummary;
+use super::suppression::{self, SummaryWithheld};
 use crate::error::{AppError, AppResult};
 use crate::evaluations::model::Period;
 use crate::evaluations::mutations::PeriodInput;
@@ -36,12 +37,28 @@ async fn summaries(
     let rules = ctx.settings()?.rules;
     let clock = (ctx.time()?.now(), rules.appeal_window_days);
     let mut conn = ctx.db()?.conn().await?;
-    let rows = figures(&mut conn, &scoped, kind, periods, clock).await?;
+    let (rows, cells): (Vec<_>, Vec<_>) = figures(&mut conn, &scoped, kind, periods, clock)
+        .await?
+        .into_iter()
+        .unzip();
+    let withheld = match scoped.minimum_group {
+        Some(minimum) => {
+            suppression::summaries(&cells, scoped.unit.id.0, scoped.include_subunits, minimum)
+        }
+        None => vec![SummaryWithheld::default(); periods.len()],
+    };
     Ok(periods
         .iter()
         .zip(rows)
-        .map(|(period, row)| {
-            PerformanceSummary::new(&scoped, *period, row, rules.monthly_target_minutes)
+        .zip(withheld)
+        .map(|((period, row), withheld)| {
+            PerformanceSummary::new(
+                &scoped,
+                *period,
+                row,
+                rules.monthly_target_minutes,
+                withheld,
+            )
         })
         .collect())
 }
@@ -55,7 +72,8 @@ impl AnalyticsQuery {
     /// above it, the heads of the unit and of units above it and everyone above them in the
     /// supervisor chain, and inspectors of units they visited (over the records they may read;
     /// see `coverage`); null with FORBIDDEN for everyone else, null with NOT_FOUND for an
-    /// unknown unit.
+    /// unknown unit. Figures describing fewer than `minimumGroupSize` ASN are withheld from a
+    /// viewer who may not read the counted records one by one (ANALYST): see `suppressed`.
     async fn performance_summary(
         &self,
         ctx: &Context<'_>,
@@ -142,6 +160,7 @@ impl AnalyticsQuery {
             period,
             capaian_organisasi,
             counts.total,
+            &counts.cells,
         )))
     }
 }

@@ -17,7 +17,12 @@
 //! - the pola distribusi of a capaian kinerja organisasi (PermenPANRB 6/2022, [`pola`]) is
 //!   checked on the staff without the unit's head, and reported, never enforced;
 //! - every figure is computed in SQL: one statement for the access check and one per field,
-//!   whatever the number of rows or periods.
+//!   whatever the number of rows or periods;
+//! - a viewer who may read the counted records only in aggregate (the ANALYST) is not shown
+//!   figures describing fewer than `KINERJA_MIN_AGGREGATE_GROUP` ASN (default 5), directly or
+//!   by difference with other figures ([`suppression`], which also lists what is not
+//!   protected); each answer says what it withholds (`suppressed`, `minimumGroupSize`). The
+//!   group sizes come with the figures, in the same statement.
 
 pub mod access;
 pub mod by_evaluator;
@@ -29,3 +34,4 @@ pub mod graphql;
 pub mod periods;
 pub mod pola;
 pub mod summary;
+pub mod suppression;

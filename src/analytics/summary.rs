@@ -6,6 +6,7 @@ use super::access::Scoped;
 use super::counts::PredikatCount;
 use super::figures::Figures;
 use super::periods::months_in;
+use super::suppression::SummaryWithheld;
 use crate::activities::summary::share_of_target;
 use crate::auth::rules::AggregateCoverage;
 use crate::evaluations::graphql::PeriodInfo;
@@ -59,6 +60,13 @@ pub struct AppealCounts {
 /// Evaluations count once published: PUBLISHED, APPEALED and FINAL count, DRAFT does not (it
 /// appears only in `statusCounts`). ASN belong to the unit they work in now. Figures cover
 /// only the records the viewer may read unless `coverage` is ALL_RECORDS.
+///
+/// A viewer who may not read the counted records one by one (the ANALYST) is not shown the
+/// figures of small groups (`minimumGroupSize`): the evaluation figures (`predikatDistribution`,
+/// `statusCounts`, `appeals`) are null when fewer than `minimumGroupSize` ASN are evaluated,
+/// `activityMinutes` when the unit has fewer active staff — or when the figures would reveal
+/// such a group by difference with other units' figures (e.g. the unit with and without its
+/// sub-units); `suppressed` says so.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct PerformanceSummary {
     /// The unit.
@@ -71,22 +79,41 @@ pub struct PerformanceSummary {
     pub coverage: AggregateCoverage,
     /// Active ASN counted.
     pub staff_count: i64,
-    /// Counted evaluations of the period: PUBLISHED, APPEALED and FINAL (not DRAFT).
+    /// Counted evaluations of the period: PUBLISHED, APPEALED and FINAL (not DRAFT); the size
+    /// of the group the evaluation figures describe.
     pub evaluated_count: i64,
-    /// The counted evaluations by predikat: all five, best first, zeros included.
-    pub predikat_distribution: Vec<PredikatCount>,
-    /// Evaluations of the period by status: DRAFT, PUBLISHED, APPEALED, FINAL, zeros included.
-    pub status_counts: Vec<StatusCount>,
-    /// Activity minutes dated in the period against the target.
-    pub activity_minutes: UnitActivityMinutes,
-    /// Appeals on the counted evaluations of the period.
-    pub appeals: AppealCounts,
+    /// The counted evaluations by predikat: all five, best first, zeros included; null when
+    /// withheld (see `suppressed`).
+    pub predikat_distribution: Option<Vec<PredikatCount>>,
+    /// Evaluations of the period by status: DRAFT, PUBLISHED, APPEALED, FINAL, zeros included;
+    /// null when withheld (see `suppressed`).
+    pub status_counts: Option<Vec<StatusCount>>,
+    /// Activity minutes dated in the period against the target; null when withheld (see
+    /// `suppressed`).
+    pub activity_minutes: Option<UnitActivityMinutes>,
+    /// Appeals on the counted evaluations of the period; null when withheld (see
+    /// `suppressed`).
+    pub appeals: Option<AppealCounts>,
+    /// Whether figures of this entry are withheld (null) because they would describe, directly
+    /// or by difference with other figures, fewer than `minimumGroupSize` ASN.
+    pub suppressed: bool,
+    /// The smallest group of ASN whose figures this viewer is shown (the server's
+    /// `KINERJA_MIN_AGGREGATE_GROUP`); null when no figure is withheld from the viewer because
+    /// they may read the counted records one by one (coverage READABLE_RECORDS, ADMIN,
+    /// UNIT_ADMIN of the unit).
+    pub minimum_group_size: Option<i64>,
 }
 
 impl PerformanceSummary {
     /// The summary of `figures` for `period` of the scoped unit, with `monthly_target` effective
-    /// minutes expected of each ASN per month.
-    pub fn new(scoped: &Scoped, period: Period, figures: Figures, monthly_target: i64) -> Self {
+    /// minutes expected of each ASN per month, without what `withheld` names.
+    pub fn new(
+        scoped: &Scoped,
+        period: Period,
+        figures: Figures,
+        monthly_target: i64,
+        withheld: SummaryWithheld,
+    ) -> Self {
         let target_minutes = monthly_target * months_in(period.kind) * figures.staff;
         let statuses = figures.statuses;
         Self {
@@ -96,30 +123,34 @@ impl PerformanceSummary {
             coverage: scoped.coverage,
             staff_count: figures.staff,
             evaluated_count: figures.predikat.total(),
-            predikat_distribution: figures.predikat.distribution(),
-            status_counts: [
-                (EvaluationStatus::Draft, statuses.draft),
-                (EvaluationStatus::Published, statuses.published),
-                (EvaluationStatus::Appealed, statuses.appealed),
-                (EvaluationStatus::Final, statuses.finalized),
-            ]
-            .into_iter()
-            .map(|(status, count)| StatusCount { status, count })
-            .collect(),
-            activity_minutes: UnitActivityMinutes {
+            predikat_distribution: (!withheld.evaluations).then(|| figures.predikat.distribution()),
+            status_counts: (!withheld.evaluations).then(|| {
+                [
+                    (EvaluationStatus::Draft, statuses.draft),
+                    (EvaluationStatus::Published, statuses.published),
+                    (EvaluationStatus::Appealed, statuses.appealed),
+                    (EvaluationStatus::Final, statuses.finalized),
+                ]
+                .into_iter()
+                .map(|(status, count)| StatusCount { status, count })
+                .collect()
+            }),
+            activity_minutes: (!withheld.activities).then(|| UnitActivityMinutes {
                 approved_minutes: figures.minutes.approved,
                 pending_minutes: figures.minutes.pending,
                 revision_minutes: figures.minutes.revision,
                 rejected_minutes: figures.minutes.rejected,
                 target_minutes,
                 approved_share: share_of_target(figures.minutes.approved, target_minutes),
-            },
-            appeals: AppealCounts {
+            }),
+            appeals: (!withheld.evaluations).then_some(AppealCounts {
                 filed: figures.appeals.appeals_filed,
                 open: figures.appeals.appeals_open,
                 revised: figures.appeals.appeals_revised,
                 rejected: figures.appeals.appeals_rejected,
-            },
+            }),
+            suppressed: withheld.evaluations || withheld.activities,
+            minimum_group_size: scoped.minimum_group,
         }
     }
 }

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Duration;
 
 use diesel::prelude::*;
@@ -35,6 +35,8 @@ pub const SUBSCRIBER_BUFFER: usize = 256;
 pub struct Hub {
     sender: broadcast::Sender<Arc<LoadedEvent>>,
     listening: AtomicBool,
+    /// The highest event id broadcast so far (or present when the hub started).
+    position: AtomicI64,
     delivered: Mutex<Delivered>,
 }
 
@@ -55,6 +57,7 @@ impl Hub {
         Arc::new(Self {
             sender,
             listening: AtomicBool::new(false),
+            position: AtomicI64::new(0),
             delivered: Mutex::new(Delivered::default()),
         })
     }
@@ -68,6 +71,13 @@ impl Hub {
     /// Live subscriptions on this instance (receivers of the hub).
     pub fn subscribers(&self) -> usize {
         self.sender.receiver_count()
+    }
+
+    /// The highest event id broadcast so far, or present in the outbox when the hub started.
+    /// A receiver subscribed after reading it gets every event broadcast later, so a
+    /// subscriber that must give up can resume after it without losing any of them.
+    pub fn position(&self) -> i64 {
+        AtomicI64::load(&self.position, Ordering::SeqCst)
     }
 
     /// Whether the LISTEN connection is up.
@@ -85,6 +95,7 @@ impl Hub {
         let mut delivered = self.delivered.lock().await;
         delivered.start = newest.unwrap_or(0);
         delivered.newest = delivered.start;
+        self.position.store(delivered.start, Ordering::SeqCst);
         drop(delivered);
         let hub = self.clone();
         tokio::spawn(async move { hub.listen(url, pool).await });
@@ -158,6 +169,7 @@ impl Hub {
                 delivered.ids.insert(event.event.id);
                 // No receivers is not an error: nobody subscribed on this instance.
                 let _ = self.sender.send(Arc::new(event));
+                self.position.store(delivered.newest, Ordering::SeqCst);
             }
             while delivered.ids.len() > REMEMBERED {
                 delivered.ids.pop_first();

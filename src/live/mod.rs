@@ -4,6 +4,11 @@
 //! the record. Every event is checked against the subscriber's viewer with the same rules as
 //! queries, and against the narrowing arguments; a narrowing argument naming a record the
 //! viewer may not read is refused with FORBIDDEN when subscribing.
+//!
+//! A subscription with `after` replays every event after the cursor from the outbox, page by
+//! page, before going live, each event once ([`replay`]). A subscription never skips events:
+//! when it cannot deliver them it ends with an error saying so, and where resuming helps,
+//! `extensions.resumeAfter` is the cursor to subscribe again with ([`stream::events`]).
 
 pub mod replay;
 pub mod stream;
@@ -127,7 +132,10 @@ impl Subscription {
             desc = "Only feedback to this ASN (FORBIDDEN if the viewer may not read their feedback)."
         )]
         recipient_id: Option<ID>,
-        #[graphql(desc = "Replay events after this cursor first.")] after: Option<String>,
+        #[graphql(
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+        )]
+        after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<FeedbackAdded>> + use<>>
     {
         let viewer = ctx.viewer()?;
@@ -185,7 +193,10 @@ impl Subscription {
         #[graphql(desc = "Only evaluations of ASN in this unit or its sub-units.")] unit_id: Option<
             ID,
         >,
-        #[graphql(desc = "Replay events after this cursor first.")] after: Option<String>,
+        #[graphql(
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+        )]
+        after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<EvaluationPublished>> + use<>>
     {
         let within = unit_path(ctx, unit_id).await?;
@@ -228,7 +239,10 @@ impl Subscription {
         )]
         appeal_id: Option<ID>,
         #[graphql(desc = "Only appeals of ASN in this unit or its sub-units.")] unit_id: Option<ID>,
-        #[graphql(desc = "Replay events after this cursor first.")] after: Option<String>,
+        #[graphql(
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+        )]
+        after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AppealDecided>> + use<>>
     {
         let only = match appeal_id {
@@ -267,7 +281,10 @@ impl Subscription {
             desc = "Only activities of this ASN (FORBIDDEN if the viewer may not read them)."
         )]
         asn_id: Option<ID>,
-        #[graphql(desc = "Replay events after this cursor first.")] after: Option<String>,
+        #[graphql(
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+        )]
+        after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<ActivityReviewed>> + use<>>
     {
         let only = match asn_id {
@@ -314,7 +331,10 @@ impl Subscription {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only appeals of ASN in this unit or its sub-units.")] unit_id: Option<ID>,
-        #[graphql(desc = "Replay events after this cursor first.")] after: Option<String>,
+        #[graphql(
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+        )]
+        after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AppealFiled>> + use<>> {
         let within = unit_path(ctx, unit_id).await?;
         Ok(events(

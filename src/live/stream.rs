@@ -1,7 +1,6 @@
 //! One subscriber's stream: the replay of what it missed, then live events, each passed through
 //! the subscriber's filter (visibility and narrowing) — with no duplicate at the seam.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_graphql::Context;
@@ -10,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::replay::events_after;
+use super::replay::Replay;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::events::EventKind;
@@ -38,7 +37,14 @@ pub fn decode_cursor(cursor: &str) -> AppResult<i64> {
 }
 
 /// The events of `kinds` that `accept` turns into items for this viewer: first those after
-/// `after` (from the outbox), then live ones.
+/// `after` (replayed from the outbox, see [`Replay`]), then live ones — each event once.
+///
+/// The subscription ends with an error instead of skipping events: a cursor whose events were
+/// pruned (`NOT_FOUND`, `reason: CURSOR_EXPIRED`) or that was never issued (`BAD_USER_INPUT`,
+/// `reason: CURSOR_UNKNOWN`); a subscriber whose live events overflowed its buffer
+/// (`CONFLICT`, `reason: SUBSCRIBER_LAGGED`); a failure while replaying. The last two carry
+/// `extensions.resumeAfter`, the cursor to resubscribe with: every event up to it was
+/// delivered (or was not for this subscriber).
 pub fn events<T, F>(
     ctx: &Context<'_>,
     kinds: &'static [EventKind],
@@ -60,36 +66,52 @@ where
         .data_opt::<crate::http::websocket::SubscriptionBudget>()
         .map(|budget| budget.acquire())
         .transpose()?;
-    // Subscribe before reading the replay, so nothing committed in between is missed.
-    let mut live = hub.subscribe();
+    // Without a cursor the subscription starts now: its receiver exists before this returns.
+    // The position is read first, so resuming after it loses nothing the receiver missed.
+    let live_now = after.is_none().then(|| (hub.position(), hub.subscribe()));
     Ok(async_stream::stream! {
         // Holds this subscription's slot on the socket until the stream ends.
         let _slot = slot;
-        let mut replayed = HashSet::new();
-        if let Some(after) = after {
-            // Boxed: the stream's state holds this query only while it runs, not for the
-            // whole life of the subscription.
-            match Box::pin(events_after(&db, kinds, after)).await {
-                Ok(events) => {
-                    for event in events {
-                        replayed.insert(event.event.id);
-                        if let Some(item) = accept(&viewer, &event) {
-                            yield Ok::<T, async_graphql::Error>(item);
+        let (mut live, mut position, replay) = match (live_now, after) {
+            (Some((position, live)), _) => (live, position, None),
+            (None, after) => {
+                let mut replay = Replay::new(after.unwrap_or_default());
+                let mut live = None;
+                loop {
+                    // Boxed: the stream's state holds a page only while it is delivered.
+                    match Box::pin(replay.next_page(&db, kinds)).await {
+                        Ok(Some(events)) => {
+                            for event in events {
+                                if let Some(item) = accept(&viewer, &event) {
+                                    yield Ok::<T, async_graphql::Error>(item);
+                                }
+                            }
+                        }
+                        Ok(None) if live.is_none() => {
+                            // Caught up: from now on the hub keeps what is broadcast, and a
+                            // last pass reads what was committed meanwhile.
+                            live = Some(hub.subscribe());
+                            replay.rewind();
+                        }
+                        Ok(None) => break,
+                        Err(err) => {
+                            yield Err(err.into());
+                            return;
                         }
                     }
                 }
-                Err(err) => {
-                    yield Err(err.into());
-                    return;
-                }
+                let Some(live) = live else { return };
+                let position = replay.position();
+                (live, position, Some(replay))
             }
-        }
+        };
         loop {
             match live.recv().await {
                 Ok(event) => {
+                    let id = event.event.id;
+                    position = position.max(id);
                     if !kinds.contains(&event.event.kind)
-                        || replayed.contains(&event.event.id)
-                        || after.is_some_and(|a| event.event.id <= a)
+                        || replay.as_ref().is_some_and(|r| r.covers(id))
                     {
                         continue;
                     }
@@ -98,10 +120,12 @@ where
                     }
                 }
                 Err(RecvError::Lagged(missed)) => {
-                    yield Err(AppError::new(
-                        crate::error::ErrorCode::Conflict,
-                        format!("the subscriber fell {missed} events behind and was dropped; resubscribe with `after` set to the last cursor received"),
-                    ).into());
+                    let err = AppError::conflict(format!(
+                        "this subscription fell {missed} events behind and was ended; \
+                         subscribe again with `after` set to `extensions.resumeAfter`"
+                    ))
+                    .with("reason", "SUBSCRIBER_LAGGED");
+                    yield Err(err.with("resumeAfter", cursor(position)).into());
                     return;
                 }
                 Err(RecvError::Closed) => return,

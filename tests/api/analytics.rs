@@ -21,6 +21,7 @@
 
 mod access;
 mod curves;
+mod suppression;
 
 use std::collections::HashMap;
 

@@ -21,6 +21,7 @@ mod live;
 mod matrix;
 mod pagination;
 mod persisted;
+mod replay;
 mod roles;
 mod schema_drift;
 mod seed;

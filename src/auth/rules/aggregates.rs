@@ -12,7 +12,9 @@
 //! - Everyone else is refused (FORBIDDEN).
 //!
 //! So an aggregate never counts a record its reader could not open, except for the readers
-//! entitled to aggregates.
+//! entitled to aggregates. Of those, ADMIN and the UNIT_ADMIN may open every counted record
+//! anyway; the others (the ANALYST) get figures that withhold small groups
+//! ([`hides_small_groups`], applied by `crate::analytics::suppression`).
 
 use super::sql::SqlScope;
 use super::{RecordKind, Role, Viewer};
@@ -41,14 +43,7 @@ pub fn aggregate_coverage(viewer: &Viewer, unit: UnitFacts<'_>) -> Option<Aggreg
     if viewer.has_role(Role::Admin) || viewer.has_role(Role::Analyst) {
         return Some(AggregateCoverage::AllRecords);
     }
-    let administers = viewer.grants.iter().any(|grant| {
-        grant.role == Role::UnitAdmin
-            && grant
-                .unit_path
-                .as_deref()
-                .is_some_and(|prefix| unit.path.starts_with(prefix))
-    });
-    if administers {
+    if administers(viewer, unit) {
         return Some(AggregateCoverage::AllRecords);
     }
     let leads = unit
@@ -61,6 +56,28 @@ pub fn aggregate_coverage(viewer: &Viewer, unit: UnitFacts<'_>) -> Option<Aggreg
             .iter()
             .any(|visited| unit.path.starts_with(visited.as_str()));
     (leads || inspected).then_some(AggregateCoverage::ReadableRecords)
+}
+
+/// Whether `viewer` is a UNIT_ADMIN of `unit` or of a unit above it.
+fn administers(viewer: &Viewer, unit: UnitFacts<'_>) -> bool {
+    viewer.grants.iter().any(|grant| {
+        grant.role == Role::UnitAdmin
+            && grant
+                .unit_path
+                .as_deref()
+                .is_some_and(|prefix| unit.path.starts_with(prefix))
+    })
+}
+
+/// Whether the aggregates of `unit` must withhold the figures of small groups from `viewer`:
+/// they count every record ([`AggregateCoverage::AllRecords`]) but the viewer may not open
+/// each of them — anyone with full coverage but neither ADMIN nor a UNIT_ADMIN of the unit or
+/// above it, i.e. the ANALYST. Viewers with [`AggregateCoverage::ReadableRecords`] see figures
+/// of records they may open one by one, so nothing is withheld from them.
+pub fn hides_small_groups(viewer: &Viewer, unit: UnitFacts<'_>) -> bool {
+    aggregate_coverage(viewer, unit) == Some(AggregateCoverage::AllRecords)
+        && !viewer.has_role(Role::Admin)
+        && !administers(viewer, unit)
 }
 
 impl SqlScope {
@@ -161,6 +178,26 @@ mod tests {
         assert_eq!(aggregate_coverage(&v, unit("/1/", &[])), None);
         let not_inspector = viewer("/60/", &[]);
         assert_eq!(aggregate_coverage(&not_inspector, unit("/1/7/", &[])), None);
+    }
+
+    #[test]
+    fn only_viewers_who_may_not_open_the_counted_records_lose_small_groups() {
+        let heads = paths(&["/1/4/"]);
+        let on = |v: &Viewer, path| hides_small_groups(v, unit(path, &heads));
+        let analyst = viewer("/50/", &[(Role::Analyst, None)]);
+        assert!(on(&analyst, "/1/4/"));
+        let admin = viewer("/50/", &[(Role::Admin, None), (Role::Analyst, None)]);
+        assert!(!on(&admin, "/1/4/"));
+        let unit_admin = viewer(
+            "/50/",
+            &[(Role::Analyst, None), (Role::UnitAdmin, Some("/1/4/"))],
+        );
+        assert!(!on(&unit_admin, "/1/4/8/"), "their subtree");
+        assert!(on(&unit_admin, "/1/5/"), "elsewhere, as an analyst");
+        let head = viewer("/1/4/", &[]);
+        assert!(!on(&head, "/1/4/"), "readable records only");
+        let stranger = viewer("/9/", &[]);
+        assert!(!on(&stranger, "/1/4/"), "no aggregates at all");
     }
 
     #[test]

@@ -26,7 +26,7 @@ async fn each_evaluator_is_set_against_the_unit() {
     let (body, statements) = f
         .app
         .run(
-            Some(personas::ANALIS),
+            Some(personas::ADMIN),
             CALIBRATION,
             json!({ "unit": f.unit("ANL"), "period": q3() }),
         )

@@ -1,0 +1,482 @@
+//! Replay with `after`: thousands of waiting events delivered in order exactly once, events
+//! written during a replay, cursors past the newest event and older than the retention, the
+//! statements of a replay, and a subscriber that falls behind ending with a cursor to resume
+//! from.
+//!
+//! Waiting events are outbox rows inserted by SQL for the perawat's published evaluation of
+//! the demo data (the format the outbox trigger and `kinerja::events` define), so thousands
+//! cost one statement.
+
+use std::time::Duration;
+
+use async_graphql::{Request, Variables};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Text, Timestamptz};
+use diesel_async::RunQueryDsl;
+use futures_util::StreamExt;
+use kinerja::auth::load_viewer;
+use kinerja::db::Db;
+use kinerja::db::schema::{asn, evaluations, events};
+use kinerja::live::stream::{cursor, decode_cursor};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::support::{TestApp, personas, test_now};
+use crate::websocket::{Socket, connect, next_json, send};
+
+const PUBLISHED: &str = "subscription ($after: String) {
+  evaluationPublished(after: $after) { cursor evaluation { id } } }";
+
+/// A socket authenticated as `nip`, subscribed to `query` with id "s".
+async fn subscribe(app: &TestApp, nip: &str, query: &str, variables: Value) -> Socket {
+    let mut socket = connect(app).await;
+    let token = app.token(nip);
+    send(
+        &mut socket,
+        json!({ "type": "connection_init",
+        "payload": { "authorization": format!("Bearer {token}") } }),
+    )
+    .await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    send(
+        &mut socket,
+        json!({ "id": "s", "type": "subscribe",
+        "payload": { "query": query, "variables": variables } }),
+    )
+    .await;
+    socket
+}
+
+/// The next text message within `wait`, if any.
+async fn maybe_next(socket: &mut Socket, wait: Duration) -> Option<Value> {
+    loop {
+        match tokio::time::timeout(wait, socket.next()).await {
+            Err(_) => return None,
+            Ok(Some(Ok(Message::Text(text)))) => return Some(serde_json::from_str(&text).unwrap()),
+            Ok(Some(Ok(_))) => continue,
+            Ok(_) => return None,
+        }
+    }
+}
+
+async fn wait_until_listening(app: &TestApp) {
+    for _ in 0..100 {
+        if reqwest::get(app.http("/readyz"))
+            .await
+            .unwrap()
+            .status()
+            .is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the event listener never came up");
+}
+
+/// The row id of the perawat's published evaluation in the demo data.
+async fn perawat_evaluation(app: &TestApp) -> i64 {
+    evaluations::table
+        .inner_join(asn::table.on(asn::id.eq(evaluations::asn_id)))
+        .filter(asn::nip.eq(personas::PERAWAT))
+        .filter(evaluations::status.eq("PUBLISHED"))
+        .select(evaluations::id)
+        .first(&mut app.conn().await)
+        .await
+        .unwrap()
+}
+
+/// The newest event id in the outbox.
+async fn newest(app: &TestApp) -> i64 {
+    events::table
+        .select(diesel::dsl::max(events::id))
+        .first::<Option<i64>>(&mut app.conn().await)
+        .await
+        .unwrap()
+        .unwrap_or(0)
+}
+
+#[derive(QueryableByName)]
+struct Inserted {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Inserts `count` EVALUATION_PUBLISHED events about `evaluation` created at `at`, in one
+/// transaction; returns their ids in order.
+async fn insert_events(
+    app: &TestApp,
+    evaluation: i64,
+    count: i32,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Vec<i64> {
+    let mut rows: Vec<Inserted> = diesel::sql_query(
+        "INSERT INTO events (kind, entity_id, payload, created_at) \
+         SELECT $1, $2, '{}', $3 FROM generate_series(1, $4) RETURNING id",
+    )
+    .bind::<Text, _>("EVALUATION_PUBLISHED")
+    .bind::<BigInt, _>(evaluation)
+    .bind::<Timestamptz, _>(at)
+    .bind::<Integer, _>(count)
+    .load(&mut app.conn().await)
+    .await
+    .unwrap();
+    rows.sort_by_key(|r| r.id);
+    rows.into_iter().map(|r| r.id).collect()
+}
+
+/// The event ids of the next `count` deliveries on the socket; panics on anything else.
+async fn delivered_ids(socket: &mut Socket, count: usize) -> Vec<i64> {
+    let mut ids = Vec::with_capacity(count);
+    while ids.len() < count {
+        let message = maybe_next(socket, Duration::from_secs(20))
+            .await
+            .unwrap_or_else(|| panic!("only {} of {count} events arrived", ids.len()));
+        assert_eq!(message["type"], "next", "{message}");
+        let event = &message["payload"]["data"]["evaluationPublished"];
+        assert!(event["evaluation"]["id"].is_string(), "{message}");
+        ids.push(decode_cursor(event["cursor"].as_str().unwrap()).unwrap());
+    }
+    ids
+}
+
+/// The first error of a `next` message.
+fn error(message: &Value) -> &Value {
+    assert_eq!(message["type"], "next", "{message}");
+    &message["payload"]["errors"][0]
+}
+
+#[tokio::test]
+async fn thousands_of_waiting_events_are_replayed_in_order_exactly_once() {
+    let app = TestApp::new().await;
+    wait_until_listening(&app).await;
+    let evaluation = perawat_evaluation(&app).await;
+    let before = newest(&app).await;
+    let waiting = insert_events(&app, evaluation, 2500, test_now()).await;
+    assert_eq!(waiting.len(), 2500);
+
+    let mut socket = subscribe(
+        &app,
+        personas::PERAWAT,
+        PUBLISHED,
+        json!({ "after": cursor(before) }),
+    )
+    .await;
+    assert_eq!(delivered_ids(&mut socket, 2500).await, waiting);
+    // The hub broadcast the same events while the replay ran: none comes a second time.
+    assert_eq!(
+        maybe_next(&mut socket, Duration::from_millis(800)).await,
+        None
+    );
+
+    // Live events still arrive after the replay, once each.
+    let live = insert_events(&app, evaluation, 3, test_now()).await;
+    assert_eq!(delivered_ids(&mut socket, 3).await, live);
+    assert_eq!(
+        maybe_next(&mut socket, Duration::from_millis(500)).await,
+        None
+    );
+}
+
+#[tokio::test]
+async fn events_written_during_a_replay_follow_it_once_in_order() {
+    let app = TestApp::new().await;
+    wait_until_listening(&app).await;
+    let evaluation = perawat_evaluation(&app).await;
+    let before = newest(&app).await;
+    let mut expected = insert_events(&app, evaluation, 2500, test_now()).await;
+
+    let mut socket = subscribe(
+        &app,
+        personas::PERAWAT,
+        PUBLISHED,
+        json!({ "after": cursor(before) }),
+    )
+    .await;
+    // Written while the replay is under way (the socket is not read meanwhile), in separate
+    // transactions: some land in a replay page, some at the seam, some live.
+    for _ in 0..10 {
+        expected.extend(insert_events(&app, evaluation, 20, test_now()).await);
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    let delivered = delivered_ids(&mut socket, expected.len()).await;
+    assert_eq!(delivered.len(), 2700);
+    assert_eq!(delivered, expected, "every event once, in id order");
+    assert_eq!(
+        maybe_next(&mut socket, Duration::from_millis(800)).await,
+        None
+    );
+}
+
+#[tokio::test]
+async fn a_cursor_at_the_newest_event_goes_live_and_one_past_it_is_refused() {
+    let app = TestApp::new().await;
+    wait_until_listening(&app).await;
+    let evaluation = perawat_evaluation(&app).await;
+    let newest = newest(&app).await;
+
+    let mut future = subscribe(
+        &app,
+        personas::PERAWAT,
+        PUBLISHED,
+        json!({ "after": cursor(newest + 1000) }),
+    )
+    .await;
+    let refused = maybe_next(&mut future, Duration::from_secs(5))
+        .await
+        .expect("a refusal");
+    let refused = error(&refused);
+    assert_eq!(refused["extensions"]["code"], "BAD_USER_INPUT", "{refused}");
+    assert_eq!(refused["extensions"]["reason"], "CURSOR_UNKNOWN");
+
+    let mut current = subscribe(
+        &app,
+        personas::PERAWAT,
+        PUBLISHED,
+        json!({ "after": cursor(newest) }),
+    )
+    .await;
+    assert_eq!(
+        maybe_next(&mut current, Duration::from_millis(500)).await,
+        None
+    );
+    let live = insert_events(&app, evaluation, 2, test_now()).await;
+    assert_eq!(delivered_ids(&mut current, 2).await, live);
+    assert_eq!(
+        maybe_next(&mut current, Duration::from_millis(500)).await,
+        None
+    );
+}
+
+#[tokio::test]
+async fn a_cursor_older_than_the_retention_is_refused_not_skipped() {
+    let app = TestApp::new().await;
+    wait_until_listening(&app).await;
+    let evaluation = perawat_evaluation(&app).await;
+    let old = insert_events(&app, evaluation, 10, test_now()).await;
+    let kept = insert_events(&app, evaluation, 10, test_now()).await;
+    // Everything up to `old` is 40 days old: the outbox keeps 30.
+    diesel::update(events::table.filter(events::id.le(old[9])))
+        .set(events::created_at.eq(test_now() - chrono::Duration::days(40)))
+        .execute(&mut app.conn().await)
+        .await
+        .unwrap();
+    let db = Db::new(app.pool.clone());
+    let pruned = kinerja::live::replay::prune(&db, app.clock_now(), 30)
+        .await
+        .unwrap();
+    assert!(pruned >= 10, "{pruned}");
+
+    // Events after this cursor were pruned: the subscription says so instead of skipping.
+    let mut behind = subscribe(
+        &app,
+        personas::PERAWAT,
+        PUBLISHED,
+        json!({ "after": cursor(old[4]) }),
+    )
+    .await;
+    let message = maybe_next(&mut behind, Duration::from_secs(5))
+        .await
+        .expect("a refusal");
+    let refused = error(&message);
+    assert_eq!(refused["extensions"]["code"], "NOT_FOUND", "{refused}");
+    assert_eq!(refused["extensions"]["reason"], "CURSOR_EXPIRED");
+    assert!(message["payload"]["data"].is_null(), "{message}");
+
+    // The cursor's own event was pruned but nothing after it: what remains is delivered.
+    let mut edge = subscribe(
+        &app,
+        personas::PERAWAT,
+        PUBLISHED,
+        json!({ "after": cursor(old[9]) }),
+    )
+    .await;
+    assert_eq!(delivered_ids(&mut edge, 10).await, kept);
+    assert_eq!(
+        maybe_next(&mut edge, Duration::from_millis(500)).await,
+        None
+    );
+}
+
+/// Runs `query` as a subscription in-process as the perawat on `schema`; returns the stream
+/// and the database handle whose statements it counts.
+async fn stream_of(
+    app: &TestApp,
+    schema: &kinerja::graphql::KinerjaSchema,
+    variables: Value,
+) -> (
+    futures_util::stream::BoxStream<'static, async_graphql::Response>,
+    Db,
+) {
+    let viewer = {
+        let mut conn = Db::new(app.pool.clone()).conn().await.unwrap();
+        load_viewer(&mut conn, personas::PERAWAT).await.unwrap()
+    };
+    let db = Db::new(app.pool.clone());
+    let request = Request::new(PUBLISHED).variables(Variables::from_json(variables));
+    let stream = schema
+        .execute_stream(kinerja::graphql::prepare(request, db.clone(), Some(viewer)))
+        .boxed();
+    (stream, db)
+}
+
+/// The event id of a streamed response.
+fn streamed_id(response: &async_graphql::Response) -> i64 {
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let data = response.data.clone().into_json().unwrap();
+    decode_cursor(data["evaluationPublished"]["cursor"].as_str().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_replay_costs_three_statements_a_page_whatever_its_size() {
+    let app = TestApp::new().await;
+    let evaluation = perawat_evaluation(&app).await;
+    let before = newest(&app).await;
+    let waiting = insert_events(&app, evaluation, 1200, test_now()).await;
+    let (mut stream, db) = stream_of(&app, &app.schema, json!({ "after": cursor(before) })).await;
+    let ids: Vec<i64> = stream
+        .by_ref()
+        .take(1200)
+        .map(|response| streamed_id(&response))
+        .collect()
+        .await;
+    assert_eq!(ids, waiting);
+    // Then the stream waits for live events.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), stream.next())
+            .await
+            .is_err()
+    );
+    // Pages of 500, 500 and 200 events: each one statement for the events with the outbox's
+    // bounds, one for the evaluations and one for their ASN; then the seam pass, which finds
+    // nothing new.
+    assert_eq!(db.statements(), 3 * 3 + 1);
+}
+
+#[tokio::test]
+async fn the_seam_skips_what_the_replay_read_and_keeps_late_commits() {
+    use diesel_async::SimpleAsyncConnection;
+    let app = TestApp::new().await;
+    let evaluation = perawat_evaluation(&app).await;
+    let before = newest(&app).await;
+    // Only the cursor's event and this test's in the outbox, so the hub below broadcasts few.
+    diesel::delete(events::table.filter(events::id.lt(before)))
+        .execute(&mut app.conn().await)
+        .await
+        .unwrap();
+    // A hub that broadcasts only when told to.
+    let hub = kinerja::events::hub::Hub::new();
+    let time = kinerja::clock::Time::new(
+        std::sync::Arc::new(app.clock.clone()),
+        kinerja::clock::wib(),
+    );
+    let schema =
+        kinerja::graphql::build_schema(kinerja::config::Settings::default(), time, hub.clone());
+
+    // A writer takes an id and commits only later; the events after it commit at once.
+    let mut slow = app.conn().await;
+    slow.batch_execute(&format!(
+        "BEGIN; INSERT INTO events (kind, entity_id, created_at) \
+         VALUES ('EVALUATION_PUBLISHED', {evaluation}, now())"
+    ))
+    .await
+    .unwrap();
+    let waiting = insert_events(&app, evaluation, 100, test_now()).await;
+    let (mut stream, _) = stream_of(&app, &schema, json!({ "after": cursor(before) })).await;
+    let replayed: Vec<i64> = stream
+        .by_ref()
+        .take(100)
+        .map(|response| streamed_id(&response))
+        .collect()
+        .await;
+    assert_eq!(replayed, waiting);
+    // The replay ends (its seam pass finds nothing new) and waits for live events.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), stream.next())
+            .await
+            .is_err()
+    );
+
+    // The hub now broadcasts the replayed events, the late commit and a new event.
+    slow.batch_execute("COMMIT").await.unwrap();
+    let late = waiting[0] - 1;
+    let new = insert_events(&app, evaluation, 1, test_now()).await;
+    hub.catch_up(&app.pool).await;
+    let live: Vec<i64> = stream
+        .by_ref()
+        .take(2)
+        .map(|response| streamed_id(&response))
+        .collect()
+        .await;
+    assert_eq!(live, [late, new[0]]);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), stream.next())
+            .await
+            .is_err(),
+        "nothing replayed comes again"
+    );
+}
+
+#[tokio::test]
+async fn a_subscriber_that_falls_behind_ends_with_a_cursor_to_resume_from() {
+    let app = TestApp::new().await;
+    let evaluation = perawat_evaluation(&app).await;
+    // A hub of its own, listening to this test's database, for a schema run in-process.
+    let hub = kinerja::events::hub::Hub::new();
+    hub.start(app.url.clone(), app.pool.clone()).await.unwrap();
+    for _ in 0..100 {
+        if hub.is_listening() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let time = kinerja::clock::Time::new(
+        std::sync::Arc::new(app.clock.clone()),
+        kinerja::clock::wib(),
+    );
+    let schema =
+        kinerja::graphql::build_schema(kinerja::config::Settings::default(), time, hub.clone());
+    let (mut stream, _) = stream_of(&app, &schema, json!({})).await;
+    // The first poll subscribes; nothing has happened yet.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), stream.next())
+            .await
+            .is_err()
+    );
+    let position = hub.position();
+
+    // More events than a subscriber's buffer holds, broadcast while it is not read.
+    let written = insert_events(&app, evaluation, 300, test_now()).await;
+    for _ in 0..200 {
+        if hub.position() >= written[299] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(hub.position(), written[299]);
+    let ended = tokio::time::timeout(Duration::from_secs(5), stream.next())
+        .await
+        .unwrap()
+        .expect("an error");
+    let error = ended.errors[0].extensions.clone().unwrap();
+    let error = serde_json::to_value(&error).unwrap();
+    assert_eq!(error["code"], "CONFLICT", "{error}");
+    assert_eq!(error["reason"], "SUBSCRIBER_LAGGED");
+    assert_eq!(error["resumeAfter"], cursor(position));
+    assert!(
+        tokio::time::timeout(Duration::from_secs(1), stream.next())
+            .await
+            .unwrap()
+            .is_none(),
+        "the subscription ended"
+    );
+
+    // Resuming where it says loses nothing and repeats nothing.
+    let (resumed, _) = stream_of(&app, &schema, json!({ "after": cursor(position) })).await;
+    let ids: Vec<i64> = resumed
+        .take(300)
+        .map(|response| streamed_id(&response))
+        .collect()
+        .await;
+    assert_eq!(ids, written);
+}
