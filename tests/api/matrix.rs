@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, data, personas};
+use crate::support::{TestApp, codes, data, personas};
 
 /// The UNIT_ADMIN of Dinas Kesehatan in the demo data.
 const UNIT_ADMIN: &str = "198208162008011001";
@@ -250,4 +250,109 @@ async fn every_path_agrees_and_nothing_leaks() {
             "{nip} unit.asns.evaluations.appeals"
         );
     }
+}
+
+/// Ns. Hendrawati, Perawat Ahli Muda at Puskesmas Dumai Kota: her evaluation of the last
+/// quarter is the demo data's DRAFT, by the Kepala Puskesmas.
+const DRAFTED: &str = "198407152009032001";
+
+const TRAIL: &str = "query ($n: String!, $after: String) { asn(nip: $n) {
+  auditTrail(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+    nodes { action entityType entityId before after } } } }";
+
+/// The whole audit trail of `subject` as `viewer` reads it: its count, its entries (newest
+/// first) and the statements its first page cost.
+async fn trail(app: &TestApp, viewer: &str, subject: &str) -> (i64, Vec<Value>, usize) {
+    let mut entries = Vec::new();
+    let mut after = Value::Null;
+    let mut first_page = None;
+    loop {
+        let (body, statements) = app
+            .run(Some(viewer), TRAIL, json!({ "n": subject, "after": after }))
+            .await;
+        first_page.get_or_insert(statements);
+        let page = data(body)["asn"]["auditTrail"].clone();
+        entries.extend(page["nodes"].as_array().unwrap().iter().cloned());
+        if page["pageInfo"]["hasNextPage"] != true {
+            let total = page["totalCount"].as_i64().unwrap();
+            assert_eq!(
+                total,
+                entries.len() as i64,
+                "{viewer}: the count is what is listed"
+            );
+            return (total, entries, first_page.unwrap());
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+}
+
+#[tokio::test]
+async fn the_audit_trail_shows_an_evaluation_only_to_those_who_may_read_it() {
+    let app = TestApp::new().await;
+    let evaluations = data(
+        app.query(
+            personas::ADMIN,
+            "query ($n: String!) { asn(nip: $n) { evaluations(first: 10) { nodes { id status } } } }",
+            json!({ "n": DRAFTED }),
+        )
+        .await,
+    );
+    let draft = evaluations["asn"]["evaluations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["status"] == "DRAFT")
+        .expect("the demo data's draft")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let about_draft = |entries: &[Value]| -> Vec<String> {
+        entries
+            .iter()
+            .filter(|e| e["entityId"] == draft.as_str())
+            .map(|e| e["action"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // The evaluated ASN may not read her draft, directly or in her audit trail (where its
+    // ratings and predikat would show in `after`).
+    let direct = app
+        .query(
+            DRAFTED,
+            "query ($id: ID!) { evaluation(id: $id) { id predikat } }",
+            json!({ "id": draft }),
+        )
+        .await;
+    assert_eq!(codes(&direct), ["FORBIDDEN"], "{direct}");
+    let (own_total, own, statements) = trail(&app, DRAFTED, DRAFTED).await;
+    assert_eq!(
+        about_draft(&own),
+        Vec::<String>::new(),
+        "the draft's entries show in her trail"
+    );
+    // The viewer, the ASN, her unit (for the rule) and the page with its count.
+    assert_eq!(statements, 4, "statements of the ASN's own trail");
+    // Her evaluator reads the draft and its entry: the only one she was not shown.
+    let (boss_total, boss, statements) = trail(&app, personas::KEPALA_PUSKESMAS, DRAFTED).await;
+    assert_eq!(about_draft(&boss), ["CREATED"]);
+    let created = boss
+        .iter()
+        .find(|e| e["entityId"] == draft.as_str())
+        .unwrap();
+    assert_eq!(created["entityType"], "Evaluation");
+    assert!(created["after"]["predikat"].is_string(), "{created}");
+    assert_eq!(boss_total, own_total + 1);
+    assert_eq!(statements, 4, "statements of the supervisor's read");
+
+    // Once published, the whole history of the evaluation is hers to read.
+    data(
+        app.query(
+            personas::KEPALA_PUSKESMAS,
+            crate::evaluations::PUBLISH,
+            json!({ "id": draft }),
+        )
+        .await,
+    );
+    let (published_total, published, _) = trail(&app, DRAFTED, DRAFTED).await;
+    assert_eq!(about_draft(&published), ["PUBLISHED", "CREATED"]);
+    assert_eq!(published_total, own_total + 2);
 }
