@@ -164,7 +164,9 @@ pub fn can_read_evaluation(
 
 /// Whether `viewer` may read an appeal filed by `appellant` (their facts) against an evaluation
 /// by `evaluator`: the personal-record scope of the appellant, the evaluator, and whoever is to
-/// decide it.
+/// decide it. The appealed evaluation itself keeps its own rule ([`can_read_evaluation`]): a
+/// decider no longer above the appellant (after a transfer) reads the appeal, not the
+/// evaluation.
 pub fn can_read_appeal(viewer: &Viewer, appellant: Subject<'_>, evaluator: Person<'_>) -> bool {
     can_read_personal(viewer, appellant)
         || evaluator.id == viewer.asn_id

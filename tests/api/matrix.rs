@@ -813,3 +813,77 @@ async fn the_audit_trail_shows_an_evaluation_only_to_those_who_may_read_it() {
     assert_eq!(about_draft(&published), ["PUBLISHED", "CREATED"]);
     assert_eq!(published_total, own_total + 2);
 }
+
+/// Moves `nip` to the unit `unit` under `supervisor` (a transfer), as the directory would.
+async fn transfer(app: &TestApp, nip: &str, unit: &str, supervisor: &str) {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use kinerja::db::schema::{asn, units};
+    let mut conn = app.conn().await;
+    let boss: i64 = asn::table
+        .filter(asn::nip.eq(supervisor))
+        .select(asn::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    let unit: i64 = units::table
+        .filter(units::code.eq(unit))
+        .select(units::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    let moved = diesel::update(asn::table.filter(asn::nip.eq(nip)))
+        .set((asn::supervisor_id.eq(boss), asn::unit_id.eq(unit)))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(moved, 1);
+}
+
+#[tokio::test]
+async fn an_appeal_shows_its_evaluation_only_to_those_who_may_read_it() {
+    let app = TestApp::new().await;
+    let evaluation =
+        crate::evaluations::published(&app, "DI_BAWAH_EKSPEKTASI", "SESUAI_EKSPEKTASI").await;
+    let appeal = data(
+        app.query(
+            P,
+            "mutation ($e: ID!) { fileAppeal(input: { evaluationId: $e, reason: \"Mohon ditinjau\" }) { id } }",
+            json!({ "e": evaluation }),
+        )
+        .await,
+    )["fileAppeal"]["id"]
+        .clone();
+    // The perawat moves to a school while her appeal is open: the atasan of her evaluator
+    // still decides it, but is no longer above her.
+    transfer(
+        &app,
+        P,
+        "DISDIKBUD.SDN-001-DUMAI-KOTA",
+        "197511302000121001",
+    )
+    .await;
+    let direct = app
+        .query(
+            KD,
+            "query ($e: ID!) { evaluation(id: $e) { id } }",
+            json!({ "e": evaluation }),
+        )
+        .await;
+    assert!(direct["data"]["evaluation"].is_null(), "{direct}");
+    assert_eq!(codes(&direct), ["FORBIDDEN"], "{direct}");
+    let q = "query ($a: ID!) { appeal(id: $a) { id status evaluation { id predikat } } }";
+    let (body, statements) = app.run(Some(KD), q, json!({ "a": appeal })).await;
+    let body = data(body);
+    assert_eq!(body["appeal"]["id"], appeal, "{body}");
+    assert!(
+        body["appeal"]["evaluation"].is_null(),
+        "the appeal shows the evaluation the decider may not read: {body}"
+    );
+    // The viewer, the appeal, then (its rule) the appellant, her unit, the evaluation and its
+    // evaluator; the evaluation's own rule finds them all in the loader's cache.
+    assert_eq!(statements, 6, "{body}");
+    // Who may read the evaluation still reads it through the appeal.
+    let body = data(app.query(KP, q, json!({ "a": appeal })).await);
+    assert_eq!(body["appeal"]["evaluation"]["id"], evaluation.as_str());
+}
