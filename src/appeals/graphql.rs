@@ -51,9 +51,15 @@ impl Appeal {
         self.id.to_global()
     }
 
-    /// The appealed evaluation.
+    /// The appealed evaluation; null when the viewer may not read it (the decider reads the
+    /// appeal, but the evaluation only while above the appellant in the supervisor chain).
     async fn evaluation(&self, ctx: &Context<'_>) -> AppResult<Option<Evaluation>> {
-        ctx.loaders()?.load_one(self.evaluation_id).await
+        let Some(evaluation) = ctx.loaders()?.load_one(self.evaluation_id).await? else {
+            return Ok(None);
+        };
+        Ok(crate::evaluations::graphql::readable(ctx, &evaluation)
+            .await?
+            .then_some(evaluation))
     }
 
     /// The evaluated ASN who filed the appeal.

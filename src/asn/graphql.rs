@@ -167,7 +167,8 @@ impl Asn {
 
     /// Every recorded change of a rating, status or decision about the ASN, newest first.
     /// Visible to the ASN themself and to those who may read their personal records; null for
-    /// everyone else.
+    /// everyone else. Entries about a record the viewer may not read are left out (the ASN
+    /// sees none about an evaluation of theirs until it is published).
     #[graphql(complexity = "list_cost(first, None, child_complexity)")]
     async fn audit_trail(
         &self,

@@ -1,5 +1,6 @@
 //! GraphQL face of the audit trail: `AuditEntry`, reachable from the records it describes and
-//! from `Asn.auditTrail` (readable by whoever may read that ASN's personal records).
+//! from `Asn.auditTrail` (readable by whoever may read that ASN's personal records, each entry
+//! only where the record it describes is readable too).
 
 use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, Utc};
@@ -7,6 +8,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::asn::model::Asn;
+use crate::auth::rules::{self, RecordKind, SqlScope};
 use crate::db::schema::audit_log;
 use crate::error::{AppError, AppResult};
 use crate::graphql::context::ContextExt;
@@ -130,15 +132,26 @@ impl async_graphql::dataloader::Loader<HistoryOf> for crate::graphql::loaders::D
     }
 }
 
-/// A page of the audit entries about one ASN, newest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct AuditAbout(pub AsnId, pub crate::graphql::pagination::Window);
+/// A page of the audit entries about one ASN, newest first, that the viewer (of `scope`, for
+/// [`RecordKind::Inspectable`] records) may read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AuditAbout(
+    pub AsnId,
+    pub crate::graphql::pagination::Window,
+    pub SqlScope,
+);
 
-/// SQL ranking the audit entries about the ASN in `$1`, newest first.
-const ABOUT_SQL: &str = "SELECT l.*, \
-     count(*) OVER (PARTITION BY l.subject_asn_id) AS total, \
-     row_number() OVER (PARTITION BY l.subject_asn_id ORDER BY l.id DESC) AS __rn \
-     FROM audit_log l WHERE l.subject_asn_id = ANY($1)";
+/// SQL ranking the audit entries about the ASN in `$1` that describe records the viewer may
+/// read, newest first; the viewer's scope is bound from `$4`.
+fn about_sql() -> String {
+    format!(
+        "SELECT l.*, \
+         count(*) OVER (PARTITION BY l.subject_asn_id) AS total, \
+         row_number() OVER (PARTITION BY l.subject_asn_id ORDER BY l.id DESC) AS __rn \
+         FROM audit_log l WHERE l.subject_asn_id = ANY($1) AND {}",
+        rules::audit_entry_sql("l", 4)
+    )
+}
 
 impl async_graphql::dataloader::Loader<AuditAbout> for crate::graphql::loaders::DbLoader {
     type Value = crate::db::ranked::ChildPage<AuditEntry>;
@@ -148,21 +161,26 @@ impl async_graphql::dataloader::Loader<AuditAbout> for crate::graphql::loaders::
         &self,
         keys: &[AuditAbout],
     ) -> Result<std::collections::HashMap<AuditAbout, Self::Value>, AppError> {
-        let keys: Vec<(AsnId, crate::graphql::pagination::Window)> =
-            keys.iter().map(|k| (k.0, k.1)).collect();
-        let pages = crate::db::ranked::child_pages(&self.db, ABOUT_SQL, &keys, |e: &AuditEntry| {
-            e.subject_asn_id.unwrap_or(AsnId(0))
-        })
+        let keys: Vec<(AsnId, crate::graphql::pagination::Window, SqlScope)> =
+            keys.iter().map(|k| (k.0, k.1, k.2.clone())).collect();
+        let pages = crate::db::ranked::child_pages_with(
+            &self.db,
+            &about_sql(),
+            &keys,
+            |e: &AuditEntry| e.subject_asn_id.unwrap_or(AsnId(0)),
+            SqlScope::bind,
+        )
         .await?;
         Ok(pages
             .into_iter()
-            .map(|((asn, window), page)| (AuditAbout(asn, window), page))
+            .map(|((asn, window, scope), page)| (AuditAbout(asn, window, scope), page))
             .collect())
     }
 }
 
 /// `Asn.auditTrail`: the audit entries about `asn`, for those who may read the ASN's personal
-/// records (the ASN themself included); null for everyone else.
+/// records (the ASN themself included); null for everyone else. Each entry also obeys the read
+/// rule of the record it describes ([`rules::audit_entry_sql`]).
 pub async fn about(
     ctx: &Context<'_>,
     asn: &Asn,
@@ -176,13 +194,14 @@ pub async fn about(
         .load_one(asn.unit_id)
         .await?
         .ok_or_else(|| AppError::internal("ASN without unit"))?;
-    if !crate::auth::rules::can_read_personal(viewer, asn.subject(&unit.path)) {
+    if !rules::can_read_personal(viewer, asn.subject(&unit.path)) {
         return Ok(None);
     }
     let window = PageArgs::forward(first, after).plan()?.window(None);
+    let scope = SqlScope::of(viewer, RecordKind::Inspectable);
     let page = ctx
         .loaders()?
-        .load_one(AuditAbout(asn.id, window))
+        .load_one(AuditAbout(asn.id, window, scope))
         .await?
         .unwrap_or_default();
     Ok(Some(connection(page.rows, window, Some(page.total)).into()))

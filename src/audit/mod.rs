@@ -38,17 +38,36 @@ pub async fn record(
     change: Change<'_>,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
+    record_all(conn, vec![change], at).await
+}
+
+/// Appends `changes` to the audit log in one statement, stamped `at`, in their order (none:
+/// no statement). Call inside the changes' transaction.
+pub async fn record_all(
+    conn: &mut AsyncPgConnection,
+    changes: Vec<Change<'_>>,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = changes
+        .into_iter()
+        .map(|change| {
+            (
+                audit_log::actor_id.eq(change.actor),
+                audit_log::subject_asn_id.eq(change.subject),
+                audit_log::entity_type.eq(change.entity_type),
+                audit_log::entity_id.eq(change.entity_id),
+                audit_log::action.eq(change.action),
+                audit_log::before.eq(change.before),
+                audit_log::after.eq(change.after),
+                audit_log::created_at.eq(at),
+            )
+        })
+        .collect();
     diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::actor_id.eq(change.actor),
-            audit_log::subject_asn_id.eq(change.subject),
-            audit_log::entity_type.eq(change.entity_type),
-            audit_log::entity_id.eq(change.entity_id),
-            audit_log::action.eq(change.action),
-            audit_log::before.eq(change.before),
-            audit_log::after.eq(change.after),
-            audit_log::created_at.eq(at),
-        ))
+        .values(rows)
         .execute(conn)
         .await?;
     Ok(())

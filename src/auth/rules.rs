@@ -11,6 +11,11 @@
 //!   supervision visits they made;
 //! - feedback is readable by its author too; observations by the inspectors who made them;
 //!   an evaluation by its evaluator;
+//! - an audit entry is readable by whoever may read the personal records of the ASN it is about
+//!   (`Asn.auditTrail`) *and* the record it describes, by that record's own rule: the entries
+//!   of a DRAFT evaluation (its ratings and predikat) stay hidden from the evaluated ASN, whole,
+//!   exactly as `evaluation(id:)` refuses the draft, and appear once it is published
+//!   ([`audit_entry_sql`]); the `history` of a record follows the record;
 //! - writes: the direct supervisor reviews activities and evaluates; the atasan pejabat penilai
 //!   (or ADMIN when there is none) decides appeals; supervisors above, peers in the same unit
 //!   and the ASN themself give feedback; INSPECTOR records visits; ADMIN grants roles.
@@ -159,7 +164,9 @@ pub fn can_read_evaluation(
 
 /// Whether `viewer` may read an appeal filed by `appellant` (their facts) against an evaluation
 /// by `evaluator`: the personal-record scope of the appellant, the evaluator, and whoever is to
-/// decide it.
+/// decide it. The appealed evaluation itself keeps its own rule ([`can_read_evaluation`]): a
+/// decider no longer above the appellant (after a transfer) reads the appeal, not the
+/// evaluation.
 pub fn can_read_appeal(viewer: &Viewer, appellant: Subject<'_>, evaluator: Person<'_>) -> bool {
     can_read_personal(viewer, appellant)
         || evaluator.id == viewer.asn_id

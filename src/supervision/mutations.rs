@@ -256,27 +256,25 @@ impl SupervisionMutation {
                     .returning((observations::id, observations::asn_id, observations::rating))
                     .get_results(conn)
                     .await?;
-            for (id, asn_id, rating) in created {
-                audit::record(
-                    conn,
-                    Change {
-                        actor: Some(recorder),
-                        subject: asn_id,
-                        entity_type: ObservationId::TYPE_NAME,
-                        entity_id: id.0,
-                        action: "RECORDED",
-                        before: None,
-                        after: Some(json!({
-                            "visitId": visit.id.0,
-                            "unitId": unit_id.0,
-                            "visitedOn": visited_on,
-                            "rating": rating.as_str(),
-                        })),
-                    },
-                    now,
-                )
-                .await?;
-            }
+            let changes = created
+                .into_iter()
+                .map(|(id, asn_id, rating)| Change {
+                    actor: Some(recorder),
+                    subject: asn_id,
+                    entity_type: ObservationId::TYPE_NAME,
+                    entity_id: id.0,
+                    action: "RECORDED",
+                    before: None,
+                    after: Some(json!({
+                        "visitId": visit.id.0,
+                        "unitId": unit_id.0,
+                        "visitedOn": visited_on,
+                        "rating": rating.as_str(),
+                    })),
+                })
+                .collect();
+            // One statement for the entries of all observations.
+            audit::record_all(conn, changes, now).await?;
             Ok(visit)
         })
         .await

@@ -290,7 +290,16 @@ async fn who_reads_appeals() {
                 json!({ "id": appeal }),
             )
             .await;
-        assert_eq!(codes(&direct).is_empty(), visible, "{nip}: {direct}");
+        if visible {
+            assert!(
+                direct["data"]["appeal"]["reason"].is_string(),
+                "{nip}: {direct}"
+            );
+            assert_eq!(codes(&direct), Vec::<String>::new(), "{nip}: {direct}");
+        } else {
+            assert!(direct["data"]["appeal"].is_null(), "{nip}: {direct}");
+            assert_eq!(codes(&direct), ["FORBIDDEN"], "{nip}: {direct}");
+        }
         let nested = app
             .query(
                 nip,
@@ -299,6 +308,7 @@ async fn who_reads_appeals() {
             )
             .await;
         if visible {
+            assert_eq!(codes(&nested), Vec::<String>::new(), "{nip}: {nested}");
             assert_eq!(
                 nested["data"]["evaluation"]["appeals"]
                     .as_array()
@@ -307,15 +317,18 @@ async fn who_reads_appeals() {
                 1,
                 "{nip}"
             );
-        } else {
-            // Either the evaluation is hidden, or (for an inspector of the unit) it is shown
-            // without its appeals.
-            let appeals = &nested["data"]["evaluation"]["appeals"];
-            assert!(
-                nested["data"]["evaluation"].is_null()
-                    || appeals.as_array().is_some_and(|a| a.is_empty()),
+        } else if nip == personas::AUDITOR {
+            // The inspector of the unit reads the evaluation, without its appeals.
+            assert_eq!(codes(&nested), Vec::<String>::new(), "{nip}: {nested}");
+            assert_eq!(
+                nested["data"]["evaluation"]["appeals"],
+                json!([]),
                 "{nip}: {nested}"
             );
+        } else {
+            // Everyone else is refused the evaluation itself.
+            assert!(nested["data"]["evaluation"].is_null(), "{nip}: {nested}");
+            assert_eq!(codes(&nested), ["FORBIDDEN"], "{nip}: {nested}");
         }
     }
     let decided = data(

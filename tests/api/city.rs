@@ -282,18 +282,22 @@ async fn the_api_reads_the_city_with_the_personas() {
             .unwrap()
             > 0
     );
-    // The guru persona (another unit) sees none of the perawat's records.
-    let guru = app
-        .query(
+    // The guru persona (another unit, nobody's supervisor) reads none of the perawat's
+    // records: no rows and a count of zero, without an error.
+    let guru = data(
+        app.query(
             personas::GURU,
-            "query ($nip: String!) { asn(nip: $nip) { evaluations(first: 5) { totalCount } } }",
+            "query ($nip: String!) { asn(nip: $nip) {
+               evaluations(first: 5) { totalCount nodes { id } }
+               activities(first: 5) { totalCount nodes { id } } } }",
             json!({ "nip": personas::PERAWAT }),
         )
-        .await;
-    assert_ne!(
-        guru["data"]["asn"]["evaluations"]["totalCount"],
-        json!(nodes.len())
+        .await,
     );
+    assert_eq!(guru["asn"]["evaluations"]["totalCount"], 0, "{guru}");
+    assert_eq!(guru["asn"]["evaluations"]["nodes"], json!([]), "{guru}");
+    // The activity log of an ASN one may not read is withheld whole.
+    assert!(guru["asn"]["activities"].is_null(), "{guru}");
 }
 
 #[tokio::test]

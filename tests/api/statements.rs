@@ -185,6 +185,22 @@ const EVALUATIONS: &str = "query ($root: ID!) {
   }
 }";
 
+/// The evaluations and the dialog questions `body` (an [`EVALUATIONS`] answer) shows.
+fn evaluated(body: &Value) -> (usize, usize) {
+    let evaluations: Vec<&Value> = body["units"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| u["node"]["asns"]["edges"].as_array().unwrap().iter())
+        .flat_map(|a| a["node"]["evaluations"]["edges"].as_array().unwrap().iter())
+        .collect();
+    let questions = evaluations
+        .iter()
+        .map(|e| e["node"]["feedback"].as_array().map_or(0, Vec::len))
+        .sum();
+    (evaluations.len(), questions)
+}
+
 #[tokio::test]
 async fn units_asns_evaluations_feedback_stay_bounded() {
     let mut counts = Vec::new();
@@ -214,4 +230,232 @@ async fn units_asns_evaluations_feedback_stay_bounded() {
     // appeals, the dialog's feedback (its authors and their units come from the loader's
     // cache): 10, the same at 5×5 and 20×20.
     assert_eq!(counts[1], 10, "{counts:?}");
+}
+
+/// A board of the fixture's staff and their evaluations, each list filtered by the viewer's
+/// scope in SQL.
+const BOARD: &str = "query ($root: ID!) {
+  units(filter: { parentId: $root }, first: 20) {
+    edges { node { asns(first: 20) { totalCount edges { node {
+      name
+      evaluations(first: 5) { totalCount edges { node { predikat status period { label } } } }
+    } } } } }
+  }
+}";
+
+#[tokio::test]
+async fn restricted_viewers_stay_bounded_too() {
+    let mut counts = Vec::new();
+    for width in [5, 20] {
+        let app = TestApp::new().await;
+        let root = fixture(&app, width).await;
+        evaluate_fixture(&app, width).await;
+        // A UNIT_ADMIN of the fixture reads everything in it through the unit filter; the
+        // head of its first sub-unit reads the evaluations of their own staff only.
+        data(
+            app.query(
+                personas::ADMIN,
+                "mutation ($a: ID!, $u: ID!) { grantRole(input: { asnId: $a, role: UNIT_ADMIN, unitId: $u }) { nip } }",
+                json!({ "a": crate::evaluations::asn_id(&app, personas::GURU).await, "u": root }),
+            )
+            .await,
+        );
+        let head = format!("1985{width:03}{:03}{:08}", 0, 0);
+        for (nip, expected) in [
+            (personas::ADMIN, width * (width - 1)),
+            (personas::GURU, width * (width - 1)),
+            (head.as_str(), width - 1),
+        ] {
+            let (body, board) = app.run(Some(nip), BOARD, json!({ "root": root })).await;
+            assert_eq!(evaluated(&data(body)).0, expected, "{nip} at {width}");
+            // The same board with the evaluations' appeals, notes, history and dialog, whose
+            // rules load the evaluated ASN, their evaluator and the dialog's recipients.
+            let (body, full) = app
+                .run(Some(nip), EVALUATIONS, json!({ "root": root }))
+                .await;
+            assert_eq!(
+                evaluated(&data(body)),
+                (expected, expected),
+                "{nip} at {width}"
+            );
+            counts.push((board, full));
+        }
+    }
+    // The board: the viewer, units, members, the members' units (for the rule), evaluations;
+    // the scope is a condition of each statement, not a statement of its own. The head is one
+    // of the ASN listed, and the viewer's own evaluations (drafts hidden from them) are a
+    // statement of their own at that level. The same at 5×5 and 20×20.
+    let boards: Vec<usize> = counts.iter().map(|c| c.0).collect();
+    assert_eq!(
+        boards,
+        [5, 5, 6, 5, 5, 6],
+        "ADMIN, unit admin, head at 5×5, then at 20×20"
+    );
+    // With the nested rules, ADMIN's 10 (units_asns_evaluations_feedback_stay_bounded) holds
+    // for the others only while the loads of one level finish in order: the evaluator,
+    // the evaluated ASN and the dialog's recipient are loaded from several fields of a level,
+    // and a field asking for an ASN whose load is still in flight starts another (the loader
+    // shares no load in flight). That adds statements per level, never per row: 380 evaluations
+    // at 20×20 cost what 20 cost at 5×5.
+    for (viewer, (_, full)) in ["ADMIN", "unit admin", "head"].iter().cycle().zip(&counts) {
+        assert!((10..=13).contains(full), "{viewer}: {full} statements");
+    }
+}
+
+/// Runs a mutation as `nip` and returns its data and statement count; fails on any error.
+async fn mutate(app: &TestApp, nip: &str, query: &str, variables: Value) -> (Value, usize) {
+    let (body, statements) = app.run(Some(nip), query, variables).await;
+    (data(body), statements)
+}
+
+#[tokio::test]
+async fn mutations_issue_a_fixed_number_of_statements() {
+    use crate::evaluations::asn_id;
+    use crate::supervision::{INSPECTOR_2, PKM_STAFF, asn_gid, unit_gid};
+    let app = TestApp::new().await;
+    let perawat = asn_id(&app, personas::PERAWAT).await;
+    let kapus = personas::KEPALA_PUSKESMAS;
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+
+    let (body, n) = mutate(&app, personas::PERAWAT,
+        "mutation ($input: CreateActivityInput!) { createActivity(input: $input) { id } }",
+        json!({ "input": { "date": "2026-11-27", "startTime": "21:00", "endTime": "22:00", "description": "Pelayanan malam" } })).await;
+    counts.push(("createActivity", n));
+    let activity = body["createActivity"]["id"].clone();
+    let (_, n) = mutate(
+        &app,
+        personas::PERAWAT,
+        "mutation ($input: UpdateActivityInput!) { updateActivity(input: $input) { id } }",
+        json!({ "input": { "id": activity, "endTime": "22:30" } }),
+    )
+    .await;
+    counts.push(("updateActivity", n));
+    let (_, n) = mutate(&app, kapus,
+        "mutation ($id: ID!) { reviewActivity(input: { activityId: $id, decision: APPROVE }) { id } }",
+        json!({ "id": activity })).await;
+    counts.push(("reviewActivity", n));
+
+    let (body, n) = mutate(&app, kapus, crate::evaluations::CREATE,
+        json!({ "input": { "asnId": perawat, "period": { "year": 2026, "kind": "QUARTERLY", "number": 4 },
+            "workResultRating": "SESUAI_EKSPEKTASI", "behaviourRating": "SESUAI_EKSPEKTASI",
+            "behaviourNotes": [{ "value": "KOMPETEN", "note": "Terampil" }] } })).await;
+    counts.push(("createEvaluation", n));
+    let evaluation = body["createEvaluation"]["id"].clone();
+    let (_, n) = mutate(
+        &app,
+        kapus,
+        crate::evaluations::UPDATE,
+        json!({ "input": { "id": evaluation, "workResultRating": "DI_BAWAH_EKSPEKTASI" } }),
+    )
+    .await;
+    counts.push(("updateEvaluation", n));
+    let (_, n) = mutate(
+        &app,
+        kapus,
+        crate::evaluations::PUBLISH,
+        json!({ "id": evaluation }),
+    )
+    .await;
+    counts.push(("publishEvaluation", n));
+    let (_, n) = mutate(
+        &app,
+        personas::PERAWAT,
+        "mutation ($input: GiveFeedbackInput!) { giveFeedback(input: $input) { id } }",
+        json!({ "input": { "recipientId": asn_id(&app, kapus).await, "evaluationId": evaluation,
+            "kind": "QUESTION", "body": "Apa yang perlu saya perbaiki?" } }),
+    )
+    .await;
+    counts.push(("giveFeedback", n));
+    let (body, n) = mutate(&app, personas::PERAWAT,
+        "mutation ($e: ID!) { fileAppeal(input: { evaluationId: $e, reason: \"Mohon ditinjau\" }) { id } }",
+        json!({ "e": evaluation })).await;
+    counts.push(("fileAppeal", n));
+    let (_, n) = mutate(&app, personas::KEPALA_DINKES,
+        "mutation ($a: ID!) { decideAppeal(input: { appealId: $a, decision: REVISED, note: \"Terverifikasi\",
+           workResultRating: SESUAI_EKSPEKTASI, behaviourRating: SESUAI_EKSPEKTASI }) { id } }",
+        json!({ "a": body["fileAppeal"]["id"] })).await;
+    counts.push(("decideAppeal", n));
+
+    let (body, n) = mutate(&app, personas::PERAWAT,
+        "mutation ($input: CreateTargetInput!) { createTarget(input: $input) { id } }",
+        json!({ "input": { "year": 2027, "title": "Asuhan keperawatan", "kind": "TAMBAHAN",
+            "indicators": [{ "aspect": "KUANTITAS", "description": "Pasien", "targetValue": 100.0, "unitOfMeasure": "orang" }] } })).await;
+    counts.push(("createTarget", n));
+    let target = body["createTarget"]["id"].clone();
+    let (_, n) = mutate(
+        &app,
+        personas::PERAWAT,
+        "mutation ($input: UpdateTargetInput!) { updateTarget(input: $input) { id } }",
+        json!({ "input": { "id": target, "title": "Asuhan keperawatan rawat jalan" } }),
+    )
+    .await;
+    counts.push(("updateTarget", n));
+    let (_, n) = mutate(
+        &app,
+        kapus,
+        "mutation ($id: ID!) { agreeTarget(id: $id) { id } }",
+        json!({ "id": target }),
+    )
+    .await;
+    counts.push(("agreeTarget", n));
+
+    let unit = unit_gid(&app, "DINKES.PKM-DUMAI-KOTA").await;
+    for observed in [2, 5] {
+        let mut observations = Vec::new();
+        for nip in &PKM_STAFF[..observed] {
+            observations.push(json!({ "asnId": asn_gid(&app, nip).await, "finding": "Tertib", "rating": "SESUAI_EKSPEKTASI" }));
+        }
+        let (_, n) = mutate(&app, personas::AUDITOR,
+            "mutation ($input: RecordSupervisionVisitInput!) { recordSupervisionVisit(input: $input) { id } }",
+            json!({ "input": { "unitId": unit, "visitedOn": "2026-11-27", "summary": "Kunjungan",
+                "memberIds": [asn_gid(&app, INSPECTOR_2).await], "observations": observations } })).await;
+        counts.push((
+            if observed == 2 {
+                "recordSupervisionVisit×2"
+            } else {
+                "recordSupervisionVisit×5"
+            },
+            n,
+        ));
+    }
+    let (_, n) = mutate(
+        &app,
+        personas::ADMIN,
+        "mutation ($a: ID!) { grantRole(input: { asnId: $a, role: ANALYST }) { roles { role } } }",
+        json!({ "a": perawat }),
+    )
+    .await;
+    counts.push(("grantRole", n));
+    let (_, n) = mutate(
+        &app,
+        personas::ADMIN,
+        "mutation ($a: ID!) { revokeRole(input: { asnId: $a, role: ANALYST }) { roles { role } } }",
+        json!({ "a": perawat }),
+    )
+    .await;
+    counts.push(("revokeRole", n));
+    // Measured: the viewer, the reads the rule checks need (batched per kind), the
+    // transaction with the row, its audit entries and its outbox event, and the returned
+    // selection. A visit costs the same with two observations or five.
+    assert_eq!(
+        counts,
+        [
+            ("createActivity", 6),
+            ("updateActivity", 8),
+            ("reviewActivity", 9),
+            ("createEvaluation", 8),
+            ("updateEvaluation", 6),
+            ("publishEvaluation", 7),
+            ("giveFeedback", 9),
+            ("fileAppeal", 8),
+            ("decideAppeal", 13),
+            ("createTarget", 7),
+            ("updateTarget", 8),
+            ("agreeTarget", 8),
+            ("recordSupervisionVisit×2", 11),
+            ("recordSupervisionVisit×5", 11),
+            ("grantRole", 8),
+            ("revokeRole", 8),
+        ]
+    );
 }

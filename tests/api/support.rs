@@ -75,7 +75,7 @@ pub enum Fixture {
 
 /// Makes sure the template for `fixture` exists on the PostgreSQL server at `server`; safe
 /// across concurrent test processes.
-async fn ensure_template(server: &str, fixture: Fixture) -> String {
+pub async fn ensure_template(server: &str, fixture: Fixture) -> String {
     let name = format!(
         "{}_{}",
         template_name(),

@@ -160,6 +160,22 @@ pub fn evaluation_sql(e: &str, first: usize) -> String {
     )
 }
 
+/// Whether the audit entry aliased `l` describes a record the viewer may read, with the
+/// [`SqlScope`] parameters of [`RecordKind::Inspectable`] numbered from `$first`. Callers have
+/// already checked that the viewer may read the personal records of the entry's subject;
+/// evaluations are the only records whose rule can refuse someone in that scope (the evaluated
+/// ASN reads no DRAFT of theirs), so an evaluation's entries must pass [`evaluation_sql`] and
+/// the entries of activities, targets, observations, appeals and role grants need no further
+/// condition (their rules admit the subject's whole personal scope).
+pub fn audit_entry_sql(l: &str, first: usize) -> String {
+    format!(
+        "({l}.entity_type <> '{evaluation}' OR EXISTS (SELECT 1 FROM evaluations e \
+         WHERE e.id = {l}.entity_id AND {readable}))",
+        evaluation = crate::ids::EvaluationId::TYPE_NAME,
+        readable = evaluation_sql("e", first)
+    )
+}
+
 /// [`super::can_read_appeal`] as SQL over the appeal row aliased `a` and its evaluation aliased
 /// `e`, with the [`SqlScope`] parameters of [`RecordKind::Personal`] numbered from `$first`:
 /// the same condition as [`appeal_filter`].
