@@ -99,6 +99,43 @@ impl Default for Limits {
     }
 }
 
+/// Timeouts and caps that bound what one connection, request or socket may hold: a hostile or
+/// broken client costs the server a bounded amount of time and memory (see `http/serve.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
+pub struct Transport {
+    /// Seconds a connection may take to send the headers of a request (and may stay idle
+    /// between requests); then it is closed.
+    #[arg(
+        long,
+        env = "KINERJA_HEADER_READ_TIMEOUT_SECS",
+        default_value_t = 10,
+        value_parser = seconds
+    )]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a shutdown (SIGTERM or SIGINT) waits for requests in flight and closing sockets
+    /// before it cancels what is left.
+    #[arg(long, env = "KINERJA_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
+    pub shutdown_grace_secs: u64,
+}
+
+/// Parses a number of seconds, at least 1.
+fn seconds(value: &str) -> Result<u64, String> {
+    match value.parse::<u64>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(secs) => Ok(secs),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_secs: 10,
+            shutdown_grace_secs: 10,
+        }
+    }
+}
+
 /// Configurable parameters of the domain rules.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct RuleSettings {
@@ -134,6 +171,8 @@ pub struct Settings {
     pub limits: Limits,
     /// Rule parameters.
     pub rules: RuleSettings,
+    /// Connection, request and socket timeouts and caps.
+    pub transport: Transport,
     /// Whether responses report `extensions.sqlStatements`.
     pub report_statements: bool,
 }
@@ -164,6 +203,8 @@ pub struct ServeConfig {
     pub limits: Limits,
     #[command(flatten)]
     pub rules: RuleSettings,
+    #[command(flatten)]
+    pub transport: Transport,
 }
 
 impl ServeConfig {
@@ -172,7 +213,33 @@ impl ServeConfig {
         Settings {
             limits: self.limits,
             rules: self.rules,
+            transport: self.transport,
             report_statements: self.report_statements,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        transport: Transport,
+    }
+
+    #[test]
+    fn transport_settings_default_as_documented_and_refuse_zero_seconds() {
+        let parsed = Cli::try_parse_from(["kinerja"]).map(|cli| cli.transport);
+        assert_eq!(parsed.ok(), Some(Transport::default()));
+        let parsed = Cli::try_parse_from(["kinerja", "--shutdown-grace-secs", "0"]);
+        assert_eq!(
+            parsed.map(|cli| cli.transport.shutdown_grace_secs).ok(),
+            Some(0)
+        );
+        assert!(Cli::try_parse_from(["kinerja", "--header-read-timeout-secs", "0"]).is_err());
     }
 }

@@ -7,6 +7,7 @@
 //! Mutations over GET are refused with 405; a bad token is 401 with `WWW-Authenticate`.
 
 mod metrics;
+mod serve;
 pub mod websocket;
 
 use std::sync::Arc;
@@ -19,14 +20,17 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::auth::jwt::{JwtKeys, bearer};
 use crate::auth::{Viewer, load_viewer};
-use crate::config::Limits;
+use crate::config::{Limits, Transport};
 use crate::db::{Db, PgPool};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::graphql::{KinerjaSchema, persisted, prepare};
 pub use metrics::Metrics;
+pub use serve::serve;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -45,8 +49,22 @@ pub struct AppState {
     pub hub: Arc<crate::events::hub::Hub>,
     /// Open sockets per ASN, for the per-subject cap.
     pub sockets: Arc<websocket::SocketRegistry>,
-    /// Flips to true when the server shuts down; sockets then close cleanly.
+    /// Flips to true when the server shuts down: it drains, `/readyz` answers 503 and sockets
+    /// close cleanly.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Connection, request and socket timeouts and caps.
+    pub transport: Transport,
+    /// Cancelled when the shutdown grace is over: requests and sockets still running stop.
+    pub cancel: CancellationToken,
+    /// Open WebSockets, so that a shutdown can wait for their close handshakes.
+    pub open_sockets: TaskTracker,
+}
+
+impl AppState {
+    /// Whether the server is shutting down.
+    pub fn draining(&self) -> bool {
+        *self.shutdown.borrow()
+    }
 }
 
 /// The application router.
@@ -358,6 +376,12 @@ async fn graphiql() -> Html<String> {
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.draining() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: shutting down\n",
+        );
+    }
     let db = Db::new(state.pool.clone());
     let check = async {
         use diesel_async::SimpleAsyncConnection;

@@ -4,8 +4,9 @@
 //!   token closes the socket with 4403, an operation before the acknowledgement with 4401,
 //!   an unreadable message with 4400 (as the protocol prescribes).
 //! - The socket closes with 4401 when the token expires, and with 1001 when the server shuts
-//!   down. The server pings every `limits.ws_ping_secs`; a socket that sends nothing, not even a
-//!   pong, for `limits.ws_idle_secs` is closed with 3008.
+//!   down (it is dropped when the shutdown grace is over; while the server drains, upgrades are
+//!   answered 503 `SERVICE_UNAVAILABLE`). The server pings every `limits.ws_ping_secs`; a
+//!   socket that sends nothing, not even a pong, for `limits.ws_idle_secs` is closed with 3008.
 //! - At most `limits.max_sockets_per_subject` sockets per ASN (a further `connection_init` is
 //!   refused with 4403) and `limits.max_subscriptions_per_socket` subscriptions per socket.
 //! - Each operation runs with its own database handle and loader; subscriptions' loaders cache
@@ -151,8 +152,16 @@ impl Executor for PerOperation {
     }
 }
 
-/// Upgrades a GET `/graphql` to the WebSocket protocol.
+/// Upgrades a GET `/graphql` to the WebSocket protocol, unless the server is draining (503
+/// `SERVICE_UNAVAILABLE`).
 pub async fn upgrade(state: AppState, parts: &mut Parts) -> axum::response::Response {
+    if state.draining() {
+        return super::error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            super::MediaType::Json,
+            AppError::unavailable("the server is shutting down; reconnect to another instance"),
+        );
+    }
     let Some(protocol) = negotiate(parts) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
@@ -160,10 +169,17 @@ pub async fn upgrade(state: AppState, parts: &mut Parts) -> axum::response::Resp
         Ok(upgrade) => upgrade,
         Err(rejection) => return rejection.into_response(),
     };
+    let open = state.open_sockets.token();
     upgrade
         .read_buffer_size(READ_BUFFER)
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve(state, protocol, socket))
+        .on_upgrade(move |socket| async move {
+            let cancel = state.cancel.clone();
+            cancel
+                .run_until_cancelled(serve(state, protocol, socket))
+                .await;
+            drop(open);
+        })
 }
 
 /// The GraphQL sub-protocol the client offers first among those the server speaks.

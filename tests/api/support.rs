@@ -246,7 +246,7 @@ impl TestApp {
         let clock = ManualClock::new(test_now());
         let time = Time::new(std::sync::Arc::new(clock.clone()), wib());
         let (stop, stopping) = tokio::sync::watch::channel(false);
-        let router = kinerja::app(
+        let app = kinerja::app(
             pool.clone(),
             &url,
             keys.clone(),
@@ -260,9 +260,7 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+        tokio::spawn(app.serve(listener));
         TestApp {
             stop,
             clock,
@@ -280,7 +278,7 @@ impl TestApp {
     pub async fn second_instance(&self) -> SocketAddr {
         let pool = db::pool(&self.url, 4).expect("pool");
         let time = Time::new(std::sync::Arc::new(self.clock.clone()), wib());
-        let router = kinerja::app(
+        let app = kinerja::app(
             pool,
             &self.url,
             self.keys.clone(),
@@ -294,9 +292,7 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+        tokio::spawn(app.serve(listener));
         addr
     }
 

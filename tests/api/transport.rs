@@ -204,3 +204,199 @@ async fn service_endpoints() {
         "{metrics}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Raw connections, locks and PostgreSQL's view of the server's backends (shared with the
+// hostile, fault and shutdown suites).
+
+use std::time::Duration;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// What a raw connection saw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw {
+    /// The server closed the connection without answering.
+    Closed,
+    /// Nothing happened within the wait.
+    StillOpen,
+    /// An HTTP response: status and body (JSON when it parses).
+    Answer(u16, Value),
+}
+
+/// Reads one HTTP response (or the connection's end) within `wait`.
+pub async fn read_raw(stream: &mut TcpStream, wait: Duration) -> Raw {
+    let mut buffer = Vec::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        if let Some(answer) = parse_response(&buffer) {
+            return answer;
+        }
+        let mut chunk = [0u8; 8192];
+        match tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
+            Err(_) => return Raw::StillOpen,
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                return parse_response(&buffer).unwrap_or(Raw::Closed);
+            }
+            Ok(Ok(n)) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// A complete response in `buffer`, if there is one.
+fn parse_response(buffer: &[u8]) -> Option<Raw> {
+    let text = String::from_utf8_lossy(buffer);
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let status: u16 = head.split(' ').nth(1)?.parse().ok()?;
+    let length: usize = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())
+                .flatten()
+        })
+        .unwrap_or(0);
+    (body.len() >= length).then(|| {
+        let body = &body[..length];
+        Raw::Answer(
+            status,
+            serde_json::from_str(body).unwrap_or(Value::String(body.to_owned())),
+        )
+    })
+}
+
+/// The bytes of a POST /graphql of `body`, with a token when given.
+pub fn post_bytes(token: Option<&str>, body: &str) -> Vec<u8> {
+    let authorization = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "POST /graphql HTTP/1.1\r\nHost: kinerja\r\nContent-Type: application/json\r\n\
+         Accept: application/graphql-response+json\r\n{authorization}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// A connection holding a lock in an open transaction; requests that need the table wait.
+pub struct Lock(AsyncPgConnection);
+
+impl Lock {
+    /// Takes `ACCESS EXCLUSIVE` on `table` of the database at `url`.
+    pub async fn take(url: &str, table: &str) -> Lock {
+        let mut conn = AsyncPgConnection::establish(url).await.unwrap();
+        conn.batch_execute(&format!(
+            "BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"
+        ))
+        .await
+        .unwrap();
+        Lock(conn)
+    }
+
+    /// Releases the lock.
+    pub async fn release(mut self) {
+        self.0.batch_execute("ROLLBACK").await.unwrap();
+    }
+}
+
+/// Backends of the database at `url` waiting for a lock (requests blocked by a [`Lock`]).
+pub async fn lock_waiters(url: &str) -> i64 {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = AsyncPgConnection::establish(url).await.unwrap();
+    diesel::sql_query(
+        "SELECT count(*) AS n FROM pg_stat_activity \
+         WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    )
+    .get_result::<Count>(&mut conn)
+    .await
+    .unwrap()
+    .n
+}
+
+/// Waits (up to `within`) until exactly `n` backends of `url` wait for a lock.
+pub async fn await_lock_waiters(url: &str, n: i64, within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let waiting = lock_waiters(url).await;
+        if waiting == n {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{waiting} backends wait for a lock, expected {n}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+const VIEWER: &str = r#"{"query":"{ viewer { nip } }"}"#;
+
+#[tokio::test]
+async fn draining_refuses_new_connections_and_finishes_requests_in_flight() {
+    let app = TestApp::new().await;
+    let token = app.token(personas::GURU);
+    let lock = Lock::take(&app.url, "asn").await;
+    let mut in_flight = TcpStream::connect(app.addr).await.unwrap();
+    in_flight
+        .write_all(&post_bytes(Some(&token), VIEWER))
+        .await
+        .unwrap();
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    // Probes whose requests are half received when the shutdown begins.
+    let mut probe = TcpStream::connect(app.addr).await.unwrap();
+    probe.write_all(b"GET /readyz HTTP/1.1\r\n").await.unwrap();
+    let mut health = TcpStream::connect(app.addr).await.unwrap();
+    health
+        .write_all(b"GET /healthz HTTP/1.1\r\n")
+        .await
+        .unwrap();
+    // An idle connection closes at once.
+    let mut idle = TcpStream::connect(app.addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    app.stop.send(true).unwrap();
+    assert_eq!(
+        read_raw(&mut idle, Duration::from_secs(2)).await,
+        Raw::Closed
+    );
+    probe.write_all(b"Host: kinerja\r\n\r\n").await.unwrap();
+    let answer = read_raw(&mut probe, Duration::from_secs(2)).await;
+    let Raw::Answer(status, body) = answer else {
+        panic!("no answer from /readyz: {answer:?}");
+    };
+    assert_eq!((status, body), (503, json!("not ready: shutting down\n")));
+    health.write_all(b"Host: kinerja\r\n\r\n").await.unwrap();
+    assert_eq!(
+        read_raw(&mut health, Duration::from_secs(2)).await,
+        Raw::Answer(200, json!("ok"))
+    );
+    let refused = async {
+        loop {
+            if TcpStream::connect(app.addr).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(1), refused)
+        .await
+        .expect("new connections are refused");
+
+    lock.release().await;
+    let Raw::Answer(status, body) = read_raw(&mut in_flight, Duration::from_secs(5)).await else {
+        panic!("the request in flight got no answer");
+    };
+    assert_eq!(
+        (status, &body["data"]["viewer"]["nip"]),
+        (200, &json!(personas::GURU))
+    );
+}
