@@ -5,6 +5,7 @@
 //! `application/graphql-response+json` when the client accepts it (then a request that fails
 //! before execution gets a 4xx) and `application/json` otherwise (then GraphQL errors are 200).
 //! Mutations over GET are refused with 405; a bad token is 401 with `WWW-Authenticate`.
+//! `/metrics` counts every `/graphql` response under its real status.
 
 mod metrics;
 mod serve;
@@ -18,6 +19,7 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use tokio_util::sync::CancellationToken;
@@ -69,13 +71,31 @@ impl AppState {
 
 /// The application router.
 pub fn router(state: AppState) -> Router {
+    let counted = middleware::from_fn_with_state(state.clone(), count_response);
     Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route(
+            "/graphql",
+            get(graphql_get).post(graphql_post).layer(counted),
+        )
         .route("/graphiql", get(graphiql))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::render))
         .with_state(state)
+}
+
+/// Counts each `/graphql` response under the status it is sent with (WebSocket upgrades are
+/// sockets, not requests).
+async fn count_response(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::SWITCHING_PROTOCOLS {
+        state.metrics.record(response.status());
+    }
+    response
 }
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -215,7 +235,6 @@ async fn execute(
     let viewer = match authenticate(&state.keys, &db, authorization).await {
         Ok(viewer) => viewer,
         Err(err) => {
-            state.metrics.record(StatusCode::UNAUTHORIZED);
             let status = if err.code() == ErrorCode::Unauthenticated {
                 StatusCode::UNAUTHORIZED
             } else {
@@ -231,11 +250,9 @@ async fn execute(
         } else {
             StatusCode::BAD_REQUEST
         };
-        state.metrics.record(status);
         return error_response(status, media, err);
     }
     if over_get && is_mutation(&mut request) {
-        state.metrics.record(StatusCode::METHOD_NOT_ALLOWED);
         let mut response = error_response(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
@@ -248,7 +265,6 @@ async fn execute(
     }
     let response = state.schema.execute(prepare(request, db, viewer)).await;
     let status = status_of(media, &response);
-    state.metrics.record(status);
     json_response(status, media, &response)
 }
 
@@ -263,7 +279,6 @@ async fn graphql_post(
     let body = match read_body(&headers, body, state.limits.max_body_bytes).await {
         Ok(body) => body,
         Err(err) => {
-            state.metrics.record(StatusCode::PAYLOAD_TOO_LARGE);
             return error_response(StatusCode::PAYLOAD_TOO_LARGE, media, err);
         }
     };

@@ -341,6 +341,68 @@ pub async fn await_lock_waiters(url: &str, n: i64, within: Duration) {
 const VIEWER: &str = r#"{"query":"{ viewer { nip } }"}"#;
 
 #[tokio::test]
+async fn metrics_count_every_response_under_its_real_status() {
+    let app = TestApp::new().await;
+    let client = reqwest::Client::new();
+    let token = app.token(personas::GURU);
+    let graphql = "application/graphql-response+json";
+    let post = |accept: &'static str, content_type: &'static str, body: String| {
+        client
+            .post(app.http("/graphql"))
+            .header("content-type", content_type)
+            .header("accept", accept)
+            .body(body)
+    };
+    let mut statuses = Vec::new();
+    // 200, 400 (not JSON), 401 (no token), 415, 406, 413, 405.
+    let (status, _, _) = send(post(
+        graphql,
+        "application/json",
+        json!({ "query": "{ __typename }" }).to_string(),
+    ))
+    .await;
+    statuses.push(status);
+    let (status, _, _) = send(post(graphql, "application/json", "{not json".to_owned())).await;
+    statuses.push(status);
+    let (status, _, _) = send(post(graphql, "application/json", VIEWER.to_owned())).await;
+    statuses.push(status);
+    let (status, _, _) = send(post(graphql, "text/plain", VIEWER.to_owned())).await;
+    statuses.push(status);
+    let (status, _, _) = send(post("text/html", "application/json", VIEWER.to_owned())).await;
+    statuses.push(status);
+    let (status, _, _) = send(post(graphql, "application/json", "x".repeat(300 * 1024))).await;
+    statuses.push(status);
+    let (status, _, _) = send(
+        client
+            .get(app.http("/graphql"))
+            .query(&[("query", "mutation { __typename }")])
+            .header("authorization", format!("Bearer {token}")),
+    )
+    .await;
+    statuses.push(status);
+    assert_eq!(
+        statuses.iter().map(|s| s.as_u16()).collect::<Vec<_>>(),
+        [200, 400, 401, 415, 406, 413, 405]
+    );
+
+    let metrics = client
+        .get(app.http("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "kinerja_graphql_requests_total{status=\"2xx\"} 1",
+        "kinerja_graphql_requests_total{status=\"4xx\"} 6",
+        "kinerja_graphql_requests_total{status=\"5xx\"} 0",
+    ] {
+        assert!(metrics.contains(line), "{line} in {metrics}");
+    }
+}
+
+#[tokio::test]
 async fn draining_refuses_new_connections_and_finishes_requests_in_flight() {
     let app = TestApp::new().await;
     let token = app.token(personas::GURU);
