@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 
@@ -99,8 +100,9 @@ impl Default for Limits {
     }
 }
 
-/// Timeouts and caps that bound what one connection, request or socket may hold: a hostile or
-/// broken client costs the server a bounded amount of time and memory (see `http/serve.rs`).
+/// Timeouts and caps that bound what one connection or request may hold: a hostile or broken
+/// client (or a frozen database) costs the server a bounded amount of time and memory. Each is
+/// answered with a coded error (see `http.rs` and `http/serve.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
 pub struct Transport {
     /// Seconds a connection may take to send the headers of a request (and may stay idle
@@ -112,6 +114,32 @@ pub struct Transport {
         value_parser = seconds
     )]
     pub header_read_timeout_secs: u64,
+    /// Seconds a client may take to send the body of a POST once its headers arrived; then the
+    /// request is answered 408 with `TIMEOUT`.
+    #[arg(
+        long,
+        env = "KINERJA_BODY_READ_TIMEOUT_SECS",
+        default_value_t = 30,
+        value_parser = seconds
+    )]
+    pub body_read_timeout_secs: u64,
+    /// Seconds a GraphQL request may run (authentication included); then its statements are
+    /// cancelled and it is answered 504 with `TIMEOUT`.
+    #[arg(long, env = "KINERJA_REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = seconds)]
+    pub request_timeout_secs: u64,
+    /// Seconds one SQL statement may run (PostgreSQL's `statement_timeout` on every pooled
+    /// connection); then it fails with `TIMEOUT`.
+    #[arg(
+        long,
+        env = "KINERJA_DB_STATEMENT_TIMEOUT_SECS",
+        default_value_t = 20,
+        value_parser = seconds
+    )]
+    pub db_statement_timeout_secs: u64,
+    /// Seconds a request waits for a pooled database connection (a free one, or a new one to
+    /// connect); then it is answered 503 with `SERVICE_UNAVAILABLE`.
+    #[arg(long, env = "KINERJA_DB_POOL_WAIT_SECS", default_value_t = 5, value_parser = seconds)]
+    pub db_pool_wait_secs: u64,
     /// Seconds a shutdown (SIGTERM or SIGINT) waits for requests in flight and closing sockets
     /// before it cancels what is left.
     #[arg(long, env = "KINERJA_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
@@ -131,7 +159,21 @@ impl Default for Transport {
     fn default() -> Self {
         Self {
             header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+            request_timeout_secs: 30,
+            db_statement_timeout_secs: 20,
+            db_pool_wait_secs: 5,
             shutdown_grace_secs: 10,
+        }
+    }
+}
+
+impl Transport {
+    /// The timeouts of the server's connection pool.
+    pub fn pool_timeouts(&self) -> crate::db::PoolTimeouts {
+        crate::db::PoolTimeouts {
+            wait: Some(Duration::from_secs(self.db_pool_wait_secs)),
+            statement: Some(Duration::from_secs(self.db_statement_timeout_secs)),
         }
     }
 }
@@ -235,11 +277,27 @@ mod tests {
     fn transport_settings_default_as_documented_and_refuse_zero_seconds() {
         let parsed = Cli::try_parse_from(["kinerja"]).map(|cli| cli.transport);
         assert_eq!(parsed.ok(), Some(Transport::default()));
+        let parsed = Cli::try_parse_from(["kinerja", "--request-timeout-secs", "5"]);
+        assert_eq!(
+            parsed.map(|cli| cli.transport.request_timeout_secs).ok(),
+            Some(5)
+        );
         let parsed = Cli::try_parse_from(["kinerja", "--shutdown-grace-secs", "0"]);
         assert_eq!(
             parsed.map(|cli| cli.transport.shutdown_grace_secs).ok(),
             Some(0)
         );
-        assert!(Cli::try_parse_from(["kinerja", "--header-read-timeout-secs", "0"]).is_err());
+        for flag in [
+            "--header-read-timeout-secs",
+            "--body-read-timeout-secs",
+            "--request-timeout-secs",
+            "--db-statement-timeout-secs",
+            "--db-pool-wait-secs",
+        ] {
+            assert!(
+                Cli::try_parse_from(["kinerja", flag, "0"]).is_err(),
+                "{flag}"
+            );
+        }
     }
 }

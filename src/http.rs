@@ -5,13 +5,23 @@
 //! `application/graphql-response+json` when the client accepts it (then a request that fails
 //! before execution gets a 4xx) and `application/json` otherwise (then GraphQL errors are 200).
 //! Mutations over GET are refused with 405; a bad token is 401 with `WWW-Authenticate`.
+//!
+//! Whatever the media type, a request that the database could not serve (unreachable, no free
+//! connection) or that a shutdown cut short is 503 `SERVICE_UNAVAILABLE`, and one that ran out
+//! of time is `TIMEOUT`: 408 when its body did not arrive within
+//! `transport.body_read_timeout_secs`, 504 when its execution took longer than
+//! `transport.request_timeout_secs` or a statement longer than the statement timeout. Each
+//! request runs in a task of its own; when it times out, its client disconnects or the
+//! shutdown grace is over, its SQL statements are cancelled before it is dropped.
 //! `/metrics` counts every `/graphql` response under its real status.
 
 mod metrics;
 mod serve;
 pub mod websocket;
 
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response, ServerError};
@@ -165,9 +175,25 @@ fn json_response(
     }
 }
 
-/// The status of an executed response: request errors (nothing executed) are 4xx with
-/// `application/graphql-response+json`; with `application/json` every GraphQL result is 200.
+/// The status of an executed response: an error the client should retry later makes it 503
+/// (`SERVICE_UNAVAILABLE`) or 504 (`TIMEOUT`) with either media type; otherwise request errors
+/// (nothing executed) are 4xx with `application/graphql-response+json`, and with
+/// `application/json` every GraphQL result is 200.
 fn status_of(media: MediaType, response: &Response) -> StatusCode {
+    if response
+        .errors
+        .iter()
+        .any(|e| has_code(e, ErrorCode::ServiceUnavailable))
+    {
+        return StatusCode::SERVICE_UNAVAILABLE;
+    }
+    if response
+        .errors
+        .iter()
+        .any(|e| has_code(e, ErrorCode::Timeout))
+    {
+        return StatusCode::GATEWAY_TIMEOUT;
+    }
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
@@ -184,6 +210,19 @@ fn status_of(media: MediaType, response: &Response) -> StatusCode {
             }
         }
         _ => StatusCode::OK,
+    }
+}
+
+/// The status of an error that ends a request before execution; `other` for codes that are
+/// the client's fault.
+fn status_for(err: &AppError, other: StatusCode) -> StatusCode {
+    match err.code() {
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Timeout => StatusCode::GATEWAY_TIMEOUT,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::PersistedQueryNotFound => StatusCode::OK,
+        _ => other,
     }
 }
 
@@ -221,35 +260,29 @@ pub async fn authenticate_bearer(keys: &JwtKeys, db: &Db, value: &str) -> AppRes
     Ok((viewer, claims.exp))
 }
 
+/// Authenticates, resolves a persisted query and executes `request` with the database handle
+/// `db`.
 async fn execute(
-    state: &AppState,
-    headers: &HeaderMap,
+    state: AppState,
+    headers: HeaderMap,
     media: MediaType,
     mut request: Request,
     over_get: bool,
+    db: Db,
 ) -> axum::response::Response {
-    let db = Db::new(state.pool.clone());
     let authorization = headers
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("invalid"));
     let viewer = match authenticate(&state.keys, &db, authorization).await {
         Ok(viewer) => viewer,
         Err(err) => {
-            let status = if err.code() == ErrorCode::Unauthenticated {
-                StatusCode::UNAUTHORIZED
-            } else {
-                StatusCode::INTERNAL_SERVER_ERROR
-            };
+            let status = status_for(&err, StatusCode::BAD_REQUEST);
             return error_response(status, media, err);
         }
     };
     if let Err(err) = persisted::resolve(&db, &mut request, viewer.is_some()).await {
         // Apollo clients read a missing persisted query from a 200 response and resend it.
-        let status = if err.code() == ErrorCode::PersistedQueryNotFound {
-            StatusCode::OK
-        } else {
-            StatusCode::BAD_REQUEST
-        };
+        let status = status_for(&err, StatusCode::BAD_REQUEST);
         return error_response(status, media, err);
     }
     if over_get && is_mutation(&mut request) {
@@ -268,6 +301,72 @@ async fn execute(
     json_response(status, media, &response)
 }
 
+/// Why a request was cut short.
+enum Cut {
+    TimedOut,
+    Cancelled,
+}
+
+/// Runs a request in a task of its own, bounded by the request timeout. When it times out, when
+/// hyper drops this handler because the client went away, or when the shutdown grace is over,
+/// its running statements are cancelled first and then the request is dropped.
+async fn run(
+    state: AppState,
+    headers: HeaderMap,
+    media: MediaType,
+    request: Request,
+    over_get: bool,
+) -> axum::response::Response {
+    let db = Db::new(state.pool.clone());
+    let limit = state.transport.request_timeout_secs;
+    let cancel = state.cancel.child_token();
+    let work = execute(state, headers, media, request, over_get, db.clone());
+    let outcome = bounded(db, Duration::from_secs(limit), cancel, work).await;
+    match outcome {
+        Ok(Ok(response)) => response,
+        Ok(Err(Cut::TimedOut)) => error_response(
+            StatusCode::GATEWAY_TIMEOUT,
+            media,
+            AppError::timeout("request", limit),
+        ),
+        Ok(Err(Cut::Cancelled)) => error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            media,
+            AppError::unavailable("the server shut down before the request completed; retry"),
+        ),
+        Err(panicked) => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            media,
+            AppError::internal(panicked),
+        ),
+    }
+}
+
+/// Runs `work` (which uses `db`) on its own task until it finishes, `limit` passes or `cancel`
+/// fires (also when the caller's future is dropped); in the last two cases the statements of
+/// `db` are cancelled before `work` is dropped.
+async fn bounded<T: Send + 'static>(
+    db: Db,
+    limit: Duration,
+    cancel: CancellationToken,
+    work: impl Future<Output = T> + Send + 'static,
+) -> Result<Result<T, Cut>, tokio::task::JoinError> {
+    let caller_gone = cancel.clone().drop_guard();
+    let task = tokio::spawn(async move {
+        tokio::pin!(work);
+        let cut = tokio::select! {
+            done = &mut work => return Ok(done),
+            () = tokio::time::sleep(limit) => Cut::TimedOut,
+            () = cancel.cancelled() => Cut::Cancelled,
+        };
+        db.cancel_running().await;
+        Err(cut)
+    });
+    let outcome = task.await;
+    caller_gone.disarm();
+    outcome
+}
+
 async fn graphql_post(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -276,10 +375,17 @@ async fn graphql_post(
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
-    let body = match read_body(&headers, body, state.limits.max_body_bytes).await {
+    let max = state.limits.max_body_bytes;
+    let timeout = Duration::from_secs(state.transport.body_read_timeout_secs);
+    let body = match read_body(&headers, body, max, timeout).await {
         Ok(body) => body,
         Err(err) => {
-            return error_response(StatusCode::PAYLOAD_TOO_LARGE, media, err);
+            let status = match err.code() {
+                ErrorCode::QueryTooComplex => StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::Timeout => StatusCode::REQUEST_TIMEOUT,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            return error_response(status, media, err);
         }
     };
     let content_type = headers
@@ -304,12 +410,18 @@ async fn graphql_post(
             );
         }
     };
-    execute(&state, &headers, media, request, false).await
+    run(state, headers, media, request, false).await
 }
 
-/// Reads a request body of at most `max` bytes; a larger one is `QUERY_TOO_COMPLEX` with its
-/// declared length (or the first length past the limit when it declares none).
-async fn read_body(headers: &HeaderMap, body: Body, max: usize) -> AppResult<Bytes> {
+/// Reads a request body of at most `max` bytes within `timeout`; a larger one is
+/// `QUERY_TOO_COMPLEX` with its declared length (or the first length past the limit when it
+/// declares none), a slower one `TIMEOUT`.
+async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    max: usize,
+    timeout: Duration,
+) -> AppResult<Bytes> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -318,7 +430,10 @@ async fn read_body(headers: &HeaderMap, body: Body, max: usize) -> AppResult<Byt
     if let Some(declared) = declared.filter(|&declared| declared > max) {
         return Err(too_large(declared));
     }
-    axum::body::to_bytes(body, max).await.map_err(|err| {
+    let read = tokio::time::timeout(timeout, axum::body::to_bytes(body, max))
+        .await
+        .map_err(|_| AppError::timeout("body read", timeout.as_secs()))?;
+    read.map_err(|err| {
         let over_limit = std::error::Error::source(&err)
             .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
         if over_limit {
@@ -351,7 +466,7 @@ async fn graphql_get(
             );
         }
     };
-    execute(&state, &parts.headers, media, request, true).await
+    run(state, parts.headers, media, request, true).await
 }
 
 /// Whether the operation a request would run is a mutation (unparsable documents are left to

@@ -96,7 +96,11 @@ async fn run(cli: Cli) -> AppResult<()> {
         Command::Serve(config) => {
             let keys = JwtKeys::from_config(&cli.jwt, Some(config.bind))?;
             prepare_database(&cli.db).await?;
-            let pool = db::pool(&cli.db.database_url, cli.db.db_pool_size)?;
+            let pool = db::pool_with(
+                &cli.db.database_url,
+                cli.db.db_pool_size,
+                config.transport.pool_timeouts(),
+            )?;
             if config.demo {
                 let report = seed::demo(&db::Db::new(pool.clone()), chrono::Utc::now()).await?;
                 tracing::info!("{report}");

@@ -6,8 +6,9 @@
 //! - When the shutdown switch turns true, the listener is closed at once (new connections are
 //!   refused) and `/readyz` answers 503. Idle connections close at once, connections finish the
 //!   request they are receiving or serving and then close, and WebSockets close with 1001.
-//!   After `transport.shutdown_grace_secs` what is left is cancelled: sockets are dropped, and
-//!   after a short flush the remaining connections are closed.
+//!   After `transport.shutdown_grace_secs` what is left is cancelled: requests answer 503
+//!   `SERVICE_UNAVAILABLE`, their statements are cancelled, sockets are dropped, and after a
+//!   short flush the remaining connections are closed.
 
 use std::time::Duration;
 
@@ -20,7 +21,7 @@ use tokio::task::JoinSet;
 
 use super::AppState;
 
-/// How long what was cancelled gets to finish after the grace period.
+/// How long cancelled requests get to write their answers after the grace period.
 const CANCEL_FLUSH: Duration = Duration::from_secs(1);
 /// How long the loop pauses when accepting fails (e.g. out of file descriptors).
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);

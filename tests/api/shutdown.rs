@@ -1,5 +1,6 @@
-//! Shutdown of the real binary on SIGTERM: `/readyz` turns 503 at once, new connections are
-//! refused, requests in flight finish, sockets get 1001 and the process exits 0.
+//! Shutdown of the real binary on SIGTERM and SIGINT: `/readyz` turns 503 at once, new
+//! connections are refused, requests in flight finish, sockets get 1001 and the process exits
+//! 0; what outlasts the grace period is cancelled and the process still exits 0.
 
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
@@ -12,7 +13,7 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::support::{SECRET, TestApp, personas};
+use crate::support::{SECRET, TestApp, codes, personas};
 use crate::transport::{Lock, Raw, await_lock_waiters, post_bytes, read_raw};
 
 const VIEWER: &str = r#"{"query":"{ viewer { nip } }"}"#;
@@ -160,4 +161,26 @@ async fn sigterm_drains_requests_and_sockets_and_exits_0() {
         (200, &json!(personas::GURU))
     );
     assert_eq!(server.exit_code(Duration::from_secs(5)).await, Some(0));
+}
+
+#[tokio::test]
+async fn sigint_cancels_what_outlasts_the_grace_and_exits_0() {
+    let app = TestApp::new().await;
+    let mut server = Server::start(&app, 1).await;
+    let lock = Lock::take(&app.url, "asn").await;
+    let mut slow = in_flight(&app, &server).await;
+
+    server.signal("-INT");
+    let answer = read_raw(&mut slow, Duration::from_secs(5)).await;
+    let Raw::Answer(status, body) = &answer else {
+        panic!("the request cut short got no answer: {answer:?}");
+    };
+    assert_eq!(
+        (*status, codes(body)),
+        (503, vec!["SERVICE_UNAVAILABLE".to_owned()])
+    );
+    assert_eq!(server.exit_code(Duration::from_secs(5)).await, Some(0));
+    // Its statement was cancelled, not left waiting on the database.
+    await_lock_waiters(&app.url, 0, Duration::from_secs(3)).await;
+    lock.release().await;
 }

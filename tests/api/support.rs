@@ -241,7 +241,7 @@ impl TestApp {
             .await
             .expect("clone template");
         let url = format!("{server}/{name}");
-        let pool = db::pool(&url, 8).expect("pool");
+        let pool = db::pool_with(&url, 8, settings.transport.pool_timeouts()).expect("pool");
         let keys = JwtKeys::hs256(SECRET);
         let clock = ManualClock::new(test_now());
         let time = Time::new(std::sync::Arc::new(clock.clone()), wib());

@@ -1,4 +1,5 @@
-//! Attacks on the transport: connections built to hold the server's time or memory. Every attack runs at once against one
+//! Attacks on the transport: connections and request bodies built to hold the server's time
+//! or memory. Every attack runs at once against one
 //! server with short timeouts; each must end with its expected outcome within a few seconds.
 
 use std::future::Future;
@@ -10,8 +11,8 @@ use kinerja::config::{Settings, Transport};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::support::{TestApp, codes};
-use crate::transport::{Raw, read_raw};
+use crate::support::{TestApp, codes, personas};
+use crate::transport::{Raw, post_bytes, read_raw};
 
 /// How an attack ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,10 @@ pub enum Outcome {
     StillHeld,
 }
 
+fn http(status: u16, code: &str) -> Outcome {
+    Outcome::Http(status, vec![code.to_owned()])
+}
+
 /// The longest an attack waits for the server's reaction.
 const WAIT: Duration = Duration::from_secs(6);
 
@@ -33,6 +38,7 @@ type Run = fn(Target) -> Pin<Box<dyn Future<Output = Outcome> + Send>>;
 #[derive(Clone)]
 pub struct Target {
     addr: SocketAddr,
+    token: String,
 }
 
 struct Attack {
@@ -69,6 +75,42 @@ fn attacks() -> Vec<Attack> {
             expected: Outcome::Closed,
             run: |t| Box::pin(trickles(t, Vec::new(), b"X-Slow: ".repeat(100))),
         },
+        Attack {
+            name: "half a body",
+            expected: http(408, "TIMEOUT"),
+            run: |t| {
+                Box::pin(async move {
+                    let mut bytes = post_bytes(Some(&t.token), &" ".repeat(1000));
+                    bytes.truncate(bytes.len() - 990);
+                    sends_then_waits(t, bytes).await
+                })
+            },
+        },
+        Attack {
+            name: "a body trickled a byte every 200 ms",
+            expected: http(408, "TIMEOUT"),
+            run: |t| {
+                Box::pin(async move {
+                    let body =
+                        format!("{}{}", " ".repeat(100), r#"{"query":"{ viewer { nip } }"}"#);
+                    let bytes = post_bytes(Some(&t.token), &body);
+                    let split = bytes.len() - body.len();
+                    trickles(t, bytes[..split].to_vec(), bytes[split..].to_vec()).await
+                })
+            },
+        },
+        Attack {
+            name: "a body declared larger than the limit",
+            expected: http(413, "QUERY_TOO_COMPLEX"),
+            run: |t| {
+                Box::pin(sends_then_waits(
+                    t,
+                    b"POST /graphql HTTP/1.1\r\nHost: kinerja\r\nContent-Type: application/json\r\n\
+                      Content-Length: 10485760\r\n\r\n{"
+                        .to_vec(),
+                ))
+            },
+        },
     ]
 }
 
@@ -77,12 +119,16 @@ async fn transport_attacks_end_with_their_expected_outcome() {
     let app = TestApp::with_settings(Settings {
         transport: Transport {
             header_read_timeout_secs: 1,
+            body_read_timeout_secs: 1,
             ..Transport::default()
         },
         ..Settings::default()
     })
     .await;
-    let target = Target { addr: app.addr };
+    let target = Target {
+        addr: app.addr,
+        token: app.token(personas::GURU),
+    };
     let table = attacks();
     let outcomes =
         futures_util::future::join_all(table.iter().map(|attack| (attack.run)(target.clone())))
