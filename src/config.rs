@@ -100,9 +100,9 @@ impl Default for Limits {
     }
 }
 
-/// Timeouts and caps that bound what one connection or request may hold: a hostile or broken
-/// client (or a frozen database) costs the server a bounded amount of time and memory. Each is
-/// answered with a coded error (see `http.rs` and `http/serve.rs`).
+/// Timeouts and caps that bound what one connection, request or socket may hold: a hostile or
+/// broken client (or a frozen database) costs the server a bounded amount of time and memory.
+/// Each is answered with a coded error or close code (see `http.rs` and `http/websocket.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
 pub struct Transport {
     /// Seconds a connection may take to send the headers of a request (and may stay idle
@@ -140,6 +140,23 @@ pub struct Transport {
     /// connect); then it is answered 503 with `SERVICE_UNAVAILABLE`.
     #[arg(long, env = "KINERJA_DB_POOL_WAIT_SECS", default_value_t = 5, value_parser = seconds)]
     pub db_pool_wait_secs: u64,
+    /// Seconds a WebSocket may take to send an accepted `connection_init`; then it is closed
+    /// with 4408.
+    #[arg(long, env = "KINERJA_WS_INIT_TIMEOUT_SECS", default_value_t = 10, value_parser = seconds)]
+    pub ws_init_timeout_secs: u64,
+    /// WebSockets of this instance that may wait for their `connection_init` at once; a further
+    /// upgrade is answered 503 with `SERVICE_UNAVAILABLE`.
+    #[arg(
+        long,
+        env = "KINERJA_MAX_UNAUTHENTICATED_SOCKETS",
+        default_value_t = 1000
+    )]
+    pub max_unauthenticated_sockets: usize,
+    /// Largest WebSocket message accepted before `connection_init` is accepted (bytes); a
+    /// larger one closes the socket with 1009. Afterwards messages may be as large as
+    /// `KINERJA_MAX_BODY_BYTES`.
+    #[arg(long, env = "KINERJA_WS_INIT_MAX_BYTES", default_value_t = 16 * 1024)]
+    pub ws_init_max_bytes: usize,
     /// Seconds a shutdown (SIGTERM or SIGINT) waits for requests in flight and closing sockets
     /// before it cancels what is left.
     #[arg(long, env = "KINERJA_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
@@ -163,6 +180,9 @@ impl Default for Transport {
             request_timeout_secs: 30,
             db_statement_timeout_secs: 20,
             db_pool_wait_secs: 5,
+            ws_init_timeout_secs: 10,
+            max_unauthenticated_sockets: 1000,
+            ws_init_max_bytes: 16 * 1024,
             shutdown_grace_secs: 10,
         }
     }
@@ -293,6 +313,7 @@ mod tests {
             "--request-timeout-secs",
             "--db-statement-timeout-secs",
             "--db-pool-wait-secs",
+            "--ws-init-timeout-secs",
         ] {
             assert!(
                 Cli::try_parse_from(["kinerja", flag, "0"]).is_err(),

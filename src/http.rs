@@ -70,6 +70,8 @@ pub struct AppState {
     pub cancel: CancellationToken,
     /// Open WebSockets, so that a shutdown can wait for their close handshakes.
     pub open_sockets: TaskTracker,
+    /// WebSockets still waiting for their `connection_init` (the instance-wide cap).
+    pub unauthenticated: Arc<websocket::PendingSockets>,
 }
 
 impl AppState {

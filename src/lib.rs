@@ -82,6 +82,7 @@ pub async fn app(
         transport: settings.transport,
         cancel: tokio_util::sync::CancellationToken::new(),
         open_sockets: tokio_util::task::TaskTracker::new(),
+        unauthenticated: Arc::default(),
     };
     Ok(App {
         router: http::router(state.clone()),
