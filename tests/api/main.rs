@@ -15,6 +15,7 @@ mod city;
 mod cluster;
 mod directory;
 pub mod evaluations;
+mod faults;
 mod feedback;
 mod hostile;
 mod limits;
