@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 
@@ -108,6 +109,104 @@ impl Default for Limits {
     }
 }
 
+/// Timeouts and caps that bound what one connection, request or socket may hold: a hostile or
+/// broken client (or a frozen database) costs the server a bounded amount of time and memory.
+/// Each is answered with a coded error or close code (see `http.rs` and `http/websocket.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
+pub struct Transport {
+    /// Seconds a connection may take to send the headers of a request (and may stay idle
+    /// between requests); then it is closed.
+    #[arg(
+        long,
+        env = "KINERJA_HEADER_READ_TIMEOUT_SECS",
+        default_value_t = 10,
+        value_parser = seconds
+    )]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client may take to send the body of a POST once its headers arrived; then the
+    /// request is answered 408 with `TIMEOUT`.
+    #[arg(
+        long,
+        env = "KINERJA_BODY_READ_TIMEOUT_SECS",
+        default_value_t = 30,
+        value_parser = seconds
+    )]
+    pub body_read_timeout_secs: u64,
+    /// Seconds a GraphQL request may run (authentication included); then its statements are
+    /// cancelled and it is answered 504 with `TIMEOUT`.
+    #[arg(long, env = "KINERJA_REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = seconds)]
+    pub request_timeout_secs: u64,
+    /// Seconds one SQL statement may run (PostgreSQL's `statement_timeout` on every pooled
+    /// connection); then it fails with `TIMEOUT`.
+    #[arg(
+        long,
+        env = "KINERJA_DB_STATEMENT_TIMEOUT_SECS",
+        default_value_t = 20,
+        value_parser = seconds
+    )]
+    pub db_statement_timeout_secs: u64,
+    /// Seconds a request waits for a pooled database connection (a free one, or a new one to
+    /// connect); then it is answered 503 with `SERVICE_UNAVAILABLE`.
+    #[arg(long, env = "KINERJA_DB_POOL_WAIT_SECS", default_value_t = 5, value_parser = seconds)]
+    pub db_pool_wait_secs: u64,
+    /// Seconds a WebSocket may take to send an accepted `connection_init`; then it is closed
+    /// with 4408.
+    #[arg(long, env = "KINERJA_WS_INIT_TIMEOUT_SECS", default_value_t = 10, value_parser = seconds)]
+    pub ws_init_timeout_secs: u64,
+    /// WebSockets of this instance that may wait for their `connection_init` at once; a further
+    /// upgrade is answered 503 with `SERVICE_UNAVAILABLE`.
+    #[arg(
+        long,
+        env = "KINERJA_MAX_UNAUTHENTICATED_SOCKETS",
+        default_value_t = 1000
+    )]
+    pub max_unauthenticated_sockets: usize,
+    /// Largest WebSocket message accepted before `connection_init` is accepted (bytes); a
+    /// larger one closes the socket with 1009. Afterwards messages may be as large as
+    /// `KINERJA_MAX_BODY_BYTES`.
+    #[arg(long, env = "KINERJA_WS_INIT_MAX_BYTES", default_value_t = 16 * 1024)]
+    pub ws_init_max_bytes: usize,
+    /// Seconds a shutdown (SIGTERM or SIGINT) waits for requests in flight and closing sockets
+    /// before it cancels what is left.
+    #[arg(long, env = "KINERJA_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
+    pub shutdown_grace_secs: u64,
+}
+
+/// Parses a number of seconds, at least 1.
+fn seconds(value: &str) -> Result<u64, String> {
+    match value.parse::<u64>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(secs) => Ok(secs),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+            request_timeout_secs: 30,
+            db_statement_timeout_secs: 20,
+            db_pool_wait_secs: 5,
+            ws_init_timeout_secs: 10,
+            max_unauthenticated_sockets: 1000,
+            ws_init_max_bytes: 16 * 1024,
+            shutdown_grace_secs: 10,
+        }
+    }
+}
+
+impl Transport {
+    /// The timeouts of the server's connection pool.
+    pub fn pool_timeouts(&self) -> crate::db::PoolTimeouts {
+        crate::db::PoolTimeouts {
+            wait: Some(Duration::from_secs(self.db_pool_wait_secs)),
+            statement: Some(Duration::from_secs(self.db_statement_timeout_secs)),
+        }
+    }
+}
+
 /// Configurable parameters of the domain rules.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct RuleSettings {
@@ -154,6 +253,8 @@ pub struct Settings {
     pub limits: Limits,
     /// Rule parameters.
     pub rules: RuleSettings,
+    /// Connection, request and socket timeouts and caps.
+    pub transport: Transport,
     /// Whether responses report `extensions.sqlStatements`.
     pub report_statements: bool,
 }
@@ -184,6 +285,8 @@ pub struct ServeConfig {
     pub limits: Limits,
     #[command(flatten)]
     pub rules: RuleSettings,
+    #[command(flatten)]
+    pub transport: Transport,
 }
 
 impl ServeConfig {
@@ -192,7 +295,50 @@ impl ServeConfig {
         Settings {
             limits: self.limits,
             rules: self.rules,
+            transport: self.transport,
             report_statements: self.report_statements,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        transport: Transport,
+    }
+
+    #[test]
+    fn transport_settings_default_as_documented_and_refuse_zero_seconds() {
+        let parsed = Cli::try_parse_from(["kinerja"]).map(|cli| cli.transport);
+        assert_eq!(parsed.ok(), Some(Transport::default()));
+        let parsed = Cli::try_parse_from(["kinerja", "--request-timeout-secs", "5"]);
+        assert_eq!(
+            parsed.map(|cli| cli.transport.request_timeout_secs).ok(),
+            Some(5)
+        );
+        let parsed = Cli::try_parse_from(["kinerja", "--shutdown-grace-secs", "0"]);
+        assert_eq!(
+            parsed.map(|cli| cli.transport.shutdown_grace_secs).ok(),
+            Some(0)
+        );
+        for flag in [
+            "--header-read-timeout-secs",
+            "--body-read-timeout-secs",
+            "--request-timeout-secs",
+            "--db-statement-timeout-secs",
+            "--db-pool-wait-secs",
+            "--ws-init-timeout-secs",
+        ] {
+            assert!(
+                Cli::try_parse_from(["kinerja", flag, "0"]).is_err(),
+                "{flag}"
+            );
         }
     }
 }

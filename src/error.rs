@@ -1,9 +1,11 @@
 //! The one error type of the API and its stable machine codes.
 //!
 //! Every error a client sees carries `extensions.code`, one of [`ErrorCode`]. Internal causes
-//! (database failures, bugs) are logged with their detail and shown to the client only as
-//! `INTERNAL`. `AppError` deliberately has no `Display`: async-graphql converts anything that
-//! displays into an error *without* a code, so the only way out is [`From<AppError>`], which sets it.
+//! (bugs, unexpected database errors) are logged with their detail and shown to the client only
+//! as `INTERNAL`; a database that cannot be reached is `SERVICE_UNAVAILABLE` and a statement
+//! that ran out of time `TIMEOUT`, both worth a retry. `AppError` deliberately has no
+//! `Display`: async-graphql converts anything that displays into an error *without* a code, so
+//! the only way out is [`From<AppError>`], which sets it.
 
 use async_graphql::ErrorExtensions;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -37,6 +39,13 @@ pub enum ErrorCode {
     /// A request named an automatic persisted query by hash that this server does not hold;
     /// the client resends it with its text (the Apollo APQ protocol).
     PersistedQueryNotFound,
+    /// The database is unreachable or has no free connection, or the server is draining
+    /// (HTTP 503); retry later, possibly on another instance.
+    ServiceUnavailable,
+    /// The request ran out of time: its body did not arrive within the body read timeout
+    /// (HTTP 408), or its execution or one of its SQL statements took longer than allowed
+    /// (HTTP 504). `extensions.measure` names which, `extensions.limit` the seconds when known.
+    Timeout,
     /// Anything else; details are in the server log only.
     Internal,
 }
@@ -55,6 +64,8 @@ impl ErrorCode {
             Self::DeadlinePassed => "DEADLINE_PASSED",
             Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
             Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            Self::Timeout => "TIMEOUT",
             Self::Internal => "INTERNAL",
         }
     }
@@ -135,6 +146,22 @@ impl AppError {
         Self::new(ErrorCode::PersistedQueryNotFound, "PersistedQueryNotFound")
     }
 
+    /// `SERVICE_UNAVAILABLE`: the database cannot serve the request now, or the server is
+    /// draining.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::ServiceUnavailable, message)
+    }
+
+    /// `TIMEOUT` of `measure` (e.g. "request"), whose limit was `limit_secs` seconds.
+    pub fn timeout(measure: &'static str, limit_secs: u64) -> Self {
+        Self::new(
+            ErrorCode::Timeout,
+            format!("the {measure} took longer than the limit of {limit_secs} s"),
+        )
+        .with("measure", measure)
+        .with("limit", limit_secs)
+    }
+
     /// `INTERNAL`: logs `cause` and tells the client nothing more.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
@@ -184,9 +211,16 @@ impl From<DieselError> for AppError {
         let DieselError::DatabaseError(kind, info) = &err else {
             return match err {
                 DieselError::NotFound => AppError::not_found("record not found"),
+                // A commit that failed (and whose rollback failed too) reports the commit's cause.
+                DieselError::RollbackErrorOnCommit { commit_error, .. } => {
+                    Self::from(*commit_error)
+                }
                 other => AppError::internal(other),
             };
         };
+        if let Some(failure) = DatabaseFailure::of(*kind, info.message()) {
+            return failure.into_error(info.message());
+        }
         let constraint = info.constraint_name().unwrap_or("unnamed");
         match kind {
             DatabaseErrorKind::UniqueViolation => AppError::new(
@@ -213,5 +247,130 @@ impl From<DieselError> for AppError {
             }),
             _ => AppError::internal(&err),
         }
+    }
+}
+
+/// A statement that failed because of the database's state rather than the statement's:
+/// worth a retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DatabaseFailure {
+    /// The connection is gone or the server is shutting down or restarting.
+    Unreachable,
+    /// The statement ran longer than `statement_timeout`.
+    StatementTimeout,
+    /// The statement was cancelled on request (the request itself was being abandoned, or an
+    /// operator cancelled it).
+    Cancelled,
+}
+
+impl DatabaseFailure {
+    /// Classifies a database error. diesel keeps no SQLSTATE, so this reads the messages:
+    /// tokio-postgres's own (always English) for failures of the connection, and PostgreSQL's
+    /// (English unless the server's `lc_messages` says otherwise) for the rest.
+    fn of(kind: DatabaseErrorKind, message: &str) -> Option<Self> {
+        match kind {
+            DatabaseErrorKind::ClosedConnection => Some(Self::Unreachable),
+            // Errors without a SQLSTATE: the connection itself failed.
+            DatabaseErrorKind::UnableToSendCommand => [
+                "connection closed",
+                "error communicating with the server",
+                "error connecting to server",
+                "timeout waiting for server",
+            ]
+            .iter()
+            .any(|prefix| message.starts_with(prefix))
+            .then_some(Self::Unreachable),
+            DatabaseErrorKind::Unknown => {
+                if message.starts_with("canceling statement due to statement timeout") {
+                    Some(Self::StatementTimeout)
+                } else if message.starts_with("canceling statement due to user request") {
+                    Some(Self::Cancelled)
+                } else if message.starts_with("terminating connection")
+                    || message.starts_with("the database system is")
+                {
+                    Some(Self::Unreachable)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn into_error(self, detail: &str) -> AppError {
+        tracing::warn!(error = detail, "database statement failed");
+        match self {
+            Self::Unreachable => AppError::unavailable("the database is unreachable; retry later"),
+            Self::StatementTimeout => AppError::new(
+                ErrorCode::Timeout,
+                "an SQL statement of the request took longer than the statement timeout",
+            )
+            .with("measure", "statement"),
+            Self::Cancelled => AppError::unavailable("the statement was cancelled; retry later"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_failures_are_classified_by_their_messages() {
+        use DatabaseErrorKind::*;
+        let cases = [
+            (ClosedConnection, "", Some(DatabaseFailure::Unreachable)),
+            (
+                UnableToSendCommand,
+                "connection closed",
+                Some(DatabaseFailure::Unreachable),
+            ),
+            (
+                UnableToSendCommand,
+                "error communicating with the server: Connection reset by peer (os error 104)",
+                Some(DatabaseFailure::Unreachable),
+            ),
+            (UnableToSendCommand, "error serializing parameter 1", None),
+            (
+                Unknown,
+                "canceling statement due to statement timeout",
+                Some(DatabaseFailure::StatementTimeout),
+            ),
+            (
+                Unknown,
+                "canceling statement due to user request",
+                Some(DatabaseFailure::Cancelled),
+            ),
+            (
+                Unknown,
+                "terminating connection due to administrator command",
+                Some(DatabaseFailure::Unreachable),
+            ),
+            (
+                Unknown,
+                "the database system is shutting down",
+                Some(DatabaseFailure::Unreachable),
+            ),
+            (Unknown, "division by zero", None),
+            (UniqueViolation, "connection closed", None),
+        ];
+        for (kind, message, expected) in cases {
+            assert_eq!(DatabaseFailure::of(kind, message), expected, "{message}");
+        }
+    }
+
+    #[test]
+    fn failures_carry_retryable_codes() {
+        let err = AppError::from(DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection,
+            Box::new("closed".to_owned()),
+        ));
+        assert_eq!(err.code(), ErrorCode::ServiceUnavailable);
+        let err = AppError::from(DieselError::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("canceling statement due to statement timeout".to_owned()),
+        ));
+        assert_eq!(err.code(), ErrorCode::Timeout);
+        assert_eq!(AppError::timeout("request", 30).code(), ErrorCode::Timeout);
     }
 }

@@ -5,11 +5,23 @@
 //! `application/graphql-response+json` when the client accepts it (then a request that fails
 //! before execution gets a 4xx) and `application/json` otherwise (then GraphQL errors are 200).
 //! Mutations over GET are refused with 405; a bad token is 401 with `WWW-Authenticate`.
+//!
+//! Whatever the media type, a request that the database could not serve (unreachable, no free
+//! connection) or that a shutdown cut short is 503 `SERVICE_UNAVAILABLE`, and one that ran out
+//! of time is `TIMEOUT`: 408 when its body did not arrive within
+//! `transport.body_read_timeout_secs`, 504 when its execution took longer than
+//! `transport.request_timeout_secs` or a statement longer than the statement timeout. Each
+//! request runs in a task of its own; when it times out, its client disconnects or the
+//! shutdown grace is over, its SQL statements are cancelled before it is dropped.
+//! `/metrics` counts every `/graphql` response under its real status.
 
 mod metrics;
+mod serve;
 pub mod websocket;
 
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response, ServerError};
@@ -17,16 +29,20 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::auth::jwt::{JwtKeys, bearer};
 use crate::auth::{Viewer, load_viewer};
-use crate::config::Limits;
+use crate::config::{Limits, Transport};
 use crate::db::{Db, PgPool};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::graphql::{KinerjaSchema, persisted, prepare};
 pub use metrics::Metrics;
+pub use serve::serve;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -47,19 +63,53 @@ pub struct AppState {
     pub hub: Arc<crate::events::hub::Hub>,
     /// Open sockets per ASN, for the per-subject cap.
     pub sockets: Arc<websocket::SocketRegistry>,
-    /// Flips to true when the server shuts down; sockets then close cleanly.
+    /// Flips to true when the server shuts down: it drains, `/readyz` answers 503 and sockets
+    /// close cleanly.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Connection, request and socket timeouts and caps.
+    pub transport: Transport,
+    /// Cancelled when the shutdown grace is over: requests and sockets still running stop.
+    pub cancel: CancellationToken,
+    /// Open WebSockets, so that a shutdown can wait for their close handshakes.
+    pub open_sockets: TaskTracker,
+    /// WebSockets still waiting for their `connection_init` (the instance-wide cap).
+    pub unauthenticated: Arc<websocket::PendingSockets>,
+}
+
+impl AppState {
+    /// Whether the server is shutting down.
+    pub fn draining(&self) -> bool {
+        *self.shutdown.borrow()
+    }
 }
 
 /// The application router.
 pub fn router(state: AppState) -> Router {
+    let counted = middleware::from_fn_with_state(state.clone(), count_response);
     Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route(
+            "/graphql",
+            get(graphql_get).post(graphql_post).layer(counted),
+        )
         .route("/graphiql", get(graphiql))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::render))
         .with_state(state)
+}
+
+/// Counts each `/graphql` response under the status it is sent with (WebSocket upgrades are
+/// sockets, not requests).
+async fn count_response(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::SWITCHING_PROTOCOLS {
+        state.metrics.record(response.status());
+    }
+    response
 }
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -129,9 +179,25 @@ fn json_response(
     }
 }
 
-/// The status of an executed response: request errors (nothing executed) are 4xx with
-/// `application/graphql-response+json`; with `application/json` every GraphQL result is 200.
+/// The status of an executed response: an error the client should retry later makes it 503
+/// (`SERVICE_UNAVAILABLE`) or 504 (`TIMEOUT`) with either media type; otherwise request errors
+/// (nothing executed) are 4xx with `application/graphql-response+json`, and with
+/// `application/json` every GraphQL result is 200.
 fn status_of(media: MediaType, response: &Response) -> StatusCode {
+    if response
+        .errors
+        .iter()
+        .any(|e| has_code(e, ErrorCode::ServiceUnavailable))
+    {
+        return StatusCode::SERVICE_UNAVAILABLE;
+    }
+    if response
+        .errors
+        .iter()
+        .any(|e| has_code(e, ErrorCode::Timeout))
+    {
+        return StatusCode::GATEWAY_TIMEOUT;
+    }
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
@@ -148,6 +214,19 @@ fn status_of(media: MediaType, response: &Response) -> StatusCode {
             }
         }
         _ => StatusCode::OK,
+    }
+}
+
+/// The status of an error that ends a request before execution; `other` for codes that are
+/// the client's fault.
+fn status_for(err: &AppError, other: StatusCode) -> StatusCode {
+    match err.code() {
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Timeout => StatusCode::GATEWAY_TIMEOUT,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::PersistedQueryNotFound => StatusCode::OK,
+        _ => other,
     }
 }
 
@@ -185,26 +264,23 @@ pub async fn authenticate_bearer(keys: &JwtKeys, db: &Db, value: &str) -> AppRes
     Ok((viewer, claims.exp))
 }
 
+/// Authenticates, resolves a persisted query and executes `request` with the database handle
+/// `db`.
 async fn execute(
-    state: &AppState,
-    headers: &HeaderMap,
+    state: AppState,
+    headers: HeaderMap,
     media: MediaType,
     mut request: Request,
     over_get: bool,
+    db: Db,
 ) -> axum::response::Response {
-    let db = Db::new(state.pool.clone());
     let authorization = headers
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("invalid"));
     let viewer = match authenticate(&state.keys, &db, authorization).await {
         Ok(viewer) => viewer,
         Err(err) => {
-            state.metrics.record(StatusCode::UNAUTHORIZED);
-            let status = if err.code() == ErrorCode::Unauthenticated {
-                StatusCode::UNAUTHORIZED
-            } else {
-                StatusCode::INTERNAL_SERVER_ERROR
-            };
+            let status = status_for(&err, StatusCode::BAD_REQUEST);
             return error_response(status, media, err);
         }
     };
@@ -215,16 +291,10 @@ async fn execute(
     });
     if let Err(err) = persisted::resolve(&db, &mut request, registrant).await {
         // Apollo clients read a missing persisted query from a 200 response and resend it.
-        let status = if err.code() == ErrorCode::PersistedQueryNotFound {
-            StatusCode::OK
-        } else {
-            StatusCode::BAD_REQUEST
-        };
-        state.metrics.record(status);
+        let status = status_for(&err, StatusCode::BAD_REQUEST);
         return error_response(status, media, err);
     }
     if over_get && is_mutation(&mut request) {
-        state.metrics.record(StatusCode::METHOD_NOT_ALLOWED);
         let mut response = error_response(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
@@ -237,8 +307,73 @@ async fn execute(
     }
     let response = state.schema.execute(prepare(request, db, viewer)).await;
     let status = status_of(media, &response);
-    state.metrics.record(status);
     json_response(status, media, &response)
+}
+
+/// Why a request was cut short.
+enum Cut {
+    TimedOut,
+    Cancelled,
+}
+
+/// Runs a request in a task of its own, bounded by the request timeout. When it times out, when
+/// hyper drops this handler because the client went away, or when the shutdown grace is over,
+/// its running statements are cancelled first and then the request is dropped.
+async fn run(
+    state: AppState,
+    headers: HeaderMap,
+    media: MediaType,
+    request: Request,
+    over_get: bool,
+) -> axum::response::Response {
+    let db = Db::new(state.pool.clone());
+    let limit = state.transport.request_timeout_secs;
+    let cancel = state.cancel.child_token();
+    let work = execute(state, headers, media, request, over_get, db.clone());
+    let outcome = bounded(db, Duration::from_secs(limit), cancel, work).await;
+    match outcome {
+        Ok(Ok(response)) => response,
+        Ok(Err(Cut::TimedOut)) => error_response(
+            StatusCode::GATEWAY_TIMEOUT,
+            media,
+            AppError::timeout("request", limit),
+        ),
+        Ok(Err(Cut::Cancelled)) => error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            media,
+            AppError::unavailable("the server shut down before the request completed; retry"),
+        ),
+        Err(panicked) => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            media,
+            AppError::internal(panicked),
+        ),
+    }
+}
+
+/// Runs `work` (which uses `db`) on its own task until it finishes, `limit` passes or `cancel`
+/// fires (also when the caller's future is dropped); in the last two cases the statements of
+/// `db` are cancelled before `work` is dropped.
+async fn bounded<T: Send + 'static>(
+    db: Db,
+    limit: Duration,
+    cancel: CancellationToken,
+    work: impl Future<Output = T> + Send + 'static,
+) -> Result<Result<T, Cut>, tokio::task::JoinError> {
+    let caller_gone = cancel.clone().drop_guard();
+    let task = tokio::spawn(async move {
+        tokio::pin!(work);
+        let cut = tokio::select! {
+            done = &mut work => return Ok(done),
+            () = tokio::time::sleep(limit) => Cut::TimedOut,
+            () = cancel.cancelled() => Cut::Cancelled,
+        };
+        db.cancel_running().await;
+        Err(cut)
+    });
+    let outcome = task.await;
+    caller_gone.disarm();
+    outcome
 }
 
 async fn graphql_post(
@@ -249,11 +384,17 @@ async fn graphql_post(
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
-    let body = match read_body(&headers, body, state.limits.max_body_bytes).await {
+    let max = state.limits.max_body_bytes;
+    let timeout = Duration::from_secs(state.transport.body_read_timeout_secs);
+    let body = match read_body(&headers, body, max, timeout).await {
         Ok(body) => body,
         Err(err) => {
-            state.metrics.record(StatusCode::PAYLOAD_TOO_LARGE);
-            return error_response(StatusCode::PAYLOAD_TOO_LARGE, media, err);
+            let status = match err.code() {
+                ErrorCode::QueryTooComplex => StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::Timeout => StatusCode::REQUEST_TIMEOUT,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            return error_response(status, media, err);
         }
     };
     let content_type = headers
@@ -278,12 +419,18 @@ async fn graphql_post(
             );
         }
     };
-    execute(&state, &headers, media, request, false).await
+    run(state, headers, media, request, false).await
 }
 
-/// Reads a request body of at most `max` bytes; a larger one is `QUERY_TOO_COMPLEX` with its
-/// declared length (or the first length past the limit when it declares none).
-async fn read_body(headers: &HeaderMap, body: Body, max: usize) -> AppResult<Bytes> {
+/// Reads a request body of at most `max` bytes within `timeout`; a larger one is
+/// `QUERY_TOO_COMPLEX` with its declared length (or the first length past the limit when it
+/// declares none), a slower one `TIMEOUT`.
+async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    max: usize,
+    timeout: Duration,
+) -> AppResult<Bytes> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -292,7 +439,10 @@ async fn read_body(headers: &HeaderMap, body: Body, max: usize) -> AppResult<Byt
     if let Some(declared) = declared.filter(|&declared| declared > max) {
         return Err(too_large(declared));
     }
-    axum::body::to_bytes(body, max).await.map_err(|err| {
+    let read = tokio::time::timeout(timeout, axum::body::to_bytes(body, max))
+        .await
+        .map_err(|_| AppError::timeout("body read", timeout.as_secs()))?;
+    read.map_err(|err| {
         let over_limit = std::error::Error::source(&err)
             .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
         if over_limit {
@@ -325,7 +475,7 @@ async fn graphql_get(
             );
         }
     };
-    execute(&state, &parts.headers, media, request, true).await
+    run(state, parts.headers, media, request, true).await
 }
 
 /// Whether the operation a request would run is a mutation (unparsable documents are left to
@@ -365,6 +515,12 @@ async fn graphiql() -> Html<String> {
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.draining() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: shutting down\n",
+        );
+    }
     let db = Db::new(state.pool.clone());
     let check = async {
         use diesel_async::SimpleAsyncConnection;

@@ -37,9 +37,29 @@ use crate::config::Settings;
 use crate::db::PgPool;
 use crate::http::{AppState, Metrics};
 
-/// Builds the router over `pool` (for the database at `database_url`), verifying tokens with
-/// `keys`, and starts this instance's event listener. Open sockets close when `shutdown`
-/// turns true.
+/// The application: its router and what the server loop needs to drain it.
+pub struct App {
+    router: axum::Router,
+    state: AppState,
+}
+
+impl App {
+    /// The router (for serving it some other way, e.g. in-process).
+    pub fn router(&self) -> axum::Router {
+        self.router.clone()
+    }
+
+    /// Serves on `listener` until the shutdown switch given to [`app`] turns true, then drains
+    /// within the configured grace and returns (see [`http::serve`]).
+    pub async fn serve(self, listener: tokio::net::TcpListener) {
+        http::serve(listener, self.router, self.state).await;
+    }
+}
+
+/// Builds the application over `pool` (for the database at `database_url`), verifying tokens
+/// with `keys`, and starts this instance's event listener. When `shutdown` turns true the
+/// server drains: `/readyz` answers 503, sockets close with 1001 and requests in flight finish
+/// within the grace of `settings.transport`.
 pub async fn app(
     pool: PgPool,
     database_url: &str,
@@ -47,7 +67,7 @@ pub async fn app(
     settings: Settings,
     time: Time,
     shutdown: tokio::sync::watch::Receiver<bool>,
-) -> error::AppResult<axum::Router> {
+) -> error::AppResult<App> {
     let hub = events::hub::Hub::new();
     hub.start(database_url.to_owned(), pool.clone()).await?;
     let state = AppState {
@@ -60,6 +80,13 @@ pub async fn app(
         hub,
         sockets: Arc::default(),
         shutdown,
+        transport: settings.transport,
+        cancel: tokio_util::sync::CancellationToken::new(),
+        open_sockets: tokio_util::task::TaskTracker::new(),
+        unauthenticated: Arc::default(),
     };
-    Ok(http::router(state))
+    Ok(App {
+        router: http::router(state.clone()),
+        state,
+    })
 }

@@ -96,7 +96,11 @@ async fn run(cli: Cli) -> AppResult<()> {
         Command::Serve(config) => {
             let keys = JwtKeys::from_config(&cli.jwt, Some(config.bind))?;
             prepare_database(&cli.db).await?;
-            let pool = db::pool(&cli.db.database_url, cli.db.db_pool_size)?;
+            let pool = db::pool_with(
+                &cli.db.database_url,
+                cli.db.db_pool_size,
+                config.transport.pool_timeouts(),
+            )?;
             if config.demo {
                 let report = seed::demo(&db::Db::new(pool.clone()), chrono::Utc::now()).await?;
                 tracing::info!("{report}");
@@ -132,16 +136,14 @@ async fn run(cli: Cli) -> AppResult<()> {
                     AppError::bad_input(format!("cannot listen on {}: {err}", config.bind))
                 })?;
             tracing::info!("kinerja listening on http://{}/graphql", config.bind);
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    shutdown_signal().await;
-                    // Sockets close with 1001 while HTTP requests in flight finish.
-                    let _ = stop.send(true);
-                })
-                .await
-                .map_err(AppError::internal)?;
-            // Give closing sockets a moment to flush their close frames.
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                // The server drains: /readyz 503, no new connections, requests in flight
+                // finish, sockets close with 1001, within the grace.
+                let _ = stop.send(true);
+            });
+            app.serve(listener).await;
+            tracing::info!("stopped");
             Ok(())
         }
         Command::Migrate => prepare_database(&cli.db).await,
@@ -234,7 +236,21 @@ fn spawn_sweeper(
     });
 }
 
+/// Resolves at the first SIGTERM (systemd, Kubernetes) or SIGINT (Ctrl-C).
 async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
-    tracing::info!("shutting down");
+    use tokio::signal::unix::{SignalKind, signal};
+    let signals = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    );
+    let (Ok(mut terminate), Ok(mut interrupt)) = signals else {
+        tracing::error!("cannot listen for SIGTERM and SIGINT; shutting down on Ctrl-C only");
+        let _ = tokio::signal::ctrl_c().await;
+        return;
+    };
+    let name = tokio::select! {
+        _ = terminate.recv() => "SIGTERM",
+        _ = interrupt.recv() => "SIGINT",
+    };
+    tracing::info!(signal = name, "shutting down");
 }

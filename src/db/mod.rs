@@ -6,21 +6,29 @@
 //! `extensions.sqlStatements` of a response, when enabled) see exactly how many statements a
 //! request issued. The pool recycles connections without a test query, so checkouts cost no
 //! statement of their own.
+//!
+//! The server's pool ([`pool_with`]) bounds the wait for a connection and sets PostgreSQL's
+//! `statement_timeout` in each connection's startup packet (no statement of its own either). A
+//! [`Db`] knows which of its connections are running a statement, so a request that is abandoned
+//! (timed out, its client gone, the server shutting down) can have PostgreSQL cancel them before
+//! their connections go back to the pool ([`Db::cancel_running`]).
 
 pub mod ranked;
 pub mod schema;
 pub mod text_enum;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 use diesel::connection::{Instrumentation, InstrumentationEvent};
-use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
 use diesel_async::pooled_connection::{
     AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use futures_util::FutureExt;
 
 use crate::error::{AppError, AppResult};
 
@@ -36,15 +44,79 @@ pub type Conn = Object<AsyncPgConnection>;
 /// The shared connection pool.
 pub type PgPool = Pool<AsyncPgConnection>;
 
-/// Builds the pool for `url` with at most `size` connections.
+/// How long the pool waits, and how long a statement may run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PoolTimeouts {
+    /// Longest wait for a free connection, and again for a new one to connect; `None` waits
+    /// as long as it takes.
+    pub wait: Option<Duration>,
+    /// PostgreSQL's `statement_timeout` on every connection; `None` keeps the server's.
+    pub statement: Option<Duration>,
+}
+
+/// Builds a pool for `url` with at most `size` connections and no timeouts (for the commands
+/// that load or migrate data, whose statements may run long).
 pub fn pool(url: &str, size: usize) -> AppResult<PgPool> {
+    pool_with(url, size, PoolTimeouts::default())
+}
+
+/// Builds the pool for `url` with at most `size` connections and `timeouts`.
+pub fn pool_with(url: &str, size: usize, timeouts: PoolTimeouts) -> AppResult<PgPool> {
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Fast;
+    if let Some(statement) = timeouts.statement {
+        let millis = statement.as_millis();
+        config.custom_setup = Box::new(move |url| connect_with_options(url, millis).boxed());
+    }
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Pool::builder(manager)
         .max_size(size)
+        .runtime(deadpool::Runtime::Tokio1)
+        .wait_timeout(timeouts.wait)
+        .create_timeout(timeouts.wait)
         .build()
         .map_err(AppError::internal)
+}
+
+/// Connects with `statement_timeout` in the startup packet (kept apart from any `options` the
+/// URL already carries).
+async fn connect_with_options(
+    url: &str,
+    statement_timeout_ms: u128,
+) -> diesel::ConnectionResult<AsyncPgConnection> {
+    let mut config: tokio_postgres::Config = url
+        .parse()
+        .map_err(|err| diesel::ConnectionError::InvalidConnectionUrl(format!("{err}")))?;
+    let options = format!(
+        "{} -c statement_timeout={statement_timeout_ms}",
+        config.get_options().unwrap_or_default()
+    );
+    config.options(options.trim_start());
+    let (client, connection) = config
+        .connect(tokio_postgres::NoTls)
+        .await
+        .map_err(|err| diesel::ConnectionError::BadConnection(err.to_string()))?;
+    AsyncPgConnection::try_from_client_and_connection(client, connection).await
+}
+
+/// Maps a failed checkout: the database unreachable, slow to accept or out of free
+/// connections is `SERVICE_UNAVAILABLE` (the client may retry); anything else is `INTERNAL`.
+fn checkout_error(err: PoolError) -> AppError {
+    use deadpool::managed::TimeoutType;
+    let unavailable = |message: &str, detail: &dyn std::fmt::Display| {
+        tracing::warn!(error = %detail, "database checkout failed");
+        AppError::unavailable(message)
+    };
+    match &err {
+        PoolError::Timeout(TimeoutType::Wait) => {
+            unavailable("every database connection is busy; retry later", &err)
+        }
+        PoolError::Timeout(_) | PoolError::Backend(_) => {
+            unavailable("the database is unreachable; retry later", &err)
+        }
+        PoolError::Closed => unavailable("the server is shutting down; retry later", &err),
+        PoolError::NoRuntimeSpecified | PoolError::PostCreateHook(_) => AppError::internal(err),
+    }
 }
 
 /// A request's view of the database: the pool and the request's statement counter.
@@ -52,7 +124,19 @@ pub fn pool(url: &str, size: usize) -> AppResult<PgPool> {
 pub struct Db {
     pool: PgPool,
     statements: Arc<AtomicUsize>,
+    /// The connections this handle checked out, while they still carry its instrumentation.
+    checked_out: Arc<Mutex<Vec<Weak<InFlight>>>>,
 }
+
+/// What a checked-out connection is doing, and how to cancel it.
+struct InFlight {
+    /// Statements started and not finished.
+    running: AtomicUsize,
+    cancel: tokio_postgres::CancelToken,
+}
+
+/// How long a cancel request may take to reach PostgreSQL (a frozen server never answers).
+const CANCEL_WAIT: Duration = Duration::from_secs(1);
 
 impl Db {
     /// A handle with a fresh counter.
@@ -60,13 +144,26 @@ impl Db {
         Self {
             pool,
             statements: Arc::new(AtomicUsize::new(0)),
+            checked_out: Arc::default(),
         }
     }
 
     /// Checks out a connection whose statements count towards this handle.
     pub async fn conn(&self) -> AppResult<Conn> {
-        let mut conn = self.pool.get().await.map_err(AppError::internal)?;
-        conn.set_instrumentation(StatementCounter(self.statements.clone()));
+        let mut conn = self.pool.get().await.map_err(checkout_error)?;
+        let in_flight = Arc::new(InFlight {
+            running: AtomicUsize::new(0),
+            cancel: conn.cancel_token(),
+        });
+        if let Ok(mut checked_out) = self.checked_out.lock() {
+            // A connection's entry dies when its next user replaces the instrumentation.
+            checked_out.retain(|entry| entry.strong_count() > 0);
+            checked_out.push(Arc::downgrade(&in_flight));
+        }
+        conn.set_instrumentation(Instrument {
+            statements: self.statements.clone(),
+            in_flight,
+        });
         Ok(conn)
     }
 
@@ -79,15 +176,53 @@ impl Db {
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+
+    /// Asks PostgreSQL to cancel the statements running on this handle's connections. Call it
+    /// before dropping the work that uses them, so that no connection goes back to the pool
+    /// with an abandoned statement still running on its backend.
+    pub async fn cancel_running(&self) {
+        let running: Vec<tokio_postgres::CancelToken> = match self.checked_out.lock() {
+            Ok(checked_out) => checked_out
+                .iter()
+                .filter_map(Weak::upgrade)
+                .filter(|entry| entry.running.load(Ordering::SeqCst) > 0)
+                .map(|entry| entry.cancel.clone())
+                .collect(),
+            Err(_) => return,
+        };
+        let cancels = running.into_iter().map(|token| async move {
+            match tokio::time::timeout(CANCEL_WAIT, token.cancel_query(tokio_postgres::NoTls)).await
+            {
+                Ok(Ok(())) => {}
+                Ok(Err(err)) => tracing::warn!(error = %err, "cancelling a statement failed"),
+                Err(_) => tracing::warn!("cancelling a statement timed out"),
+            }
+        });
+        futures_util::future::join_all(cancels).await;
+    }
 }
 
-/// Counts every statement a connection starts.
-struct StatementCounter(Arc<AtomicUsize>);
+/// Counts every statement a connection starts, and knows whether one is running.
+struct Instrument {
+    statements: Arc<AtomicUsize>,
+    in_flight: Arc<InFlight>,
+}
 
-impl Instrumentation for StatementCounter {
+impl Instrumentation for Instrument {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { .. } = event {
-            self.0.fetch_add(1, Ordering::Relaxed);
+        match event {
+            InstrumentationEvent::StartQuery { .. } => {
+                self.statements.fetch_add(1, Ordering::Relaxed);
+                self.in_flight.running.fetch_add(1, Ordering::SeqCst);
+            }
+            InstrumentationEvent::FinishQuery { .. } => {
+                let _ = self.in_flight.running.fetch_update(
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                    |running| running.checked_sub(1),
+                );
+            }
+            _ => {}
         }
     }
 }

@@ -1,5 +1,5 @@
-//! `/metrics` in the Prometheus text format: request counts by status class, pool usage and
-//! live subscriptions.
+//! `/metrics` in the Prometheus text format: request counts by status class, pool usage, live
+//! subscriptions and sockets waiting for their `connection_init`.
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -79,6 +79,16 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
     );
     let _ = writeln!(out, "# TYPE kinerja_live_subscribers gauge");
     let _ = writeln!(out, "kinerja_live_subscribers {}", state.hub.subscribers());
+    let _ = writeln!(
+        out,
+        "# HELP kinerja_ws_unauthenticated_sockets WebSockets waiting for their connection_init."
+    );
+    let _ = writeln!(out, "# TYPE kinerja_ws_unauthenticated_sockets gauge");
+    let _ = writeln!(
+        out,
+        "kinerja_ws_unauthenticated_sockets {}",
+        state.unauthenticated.count()
+    );
     (
         [(
             header::CONTENT_TYPE,

@@ -2,10 +2,20 @@
 //!
 //! - `connection_init` must carry `{"authorization": "Bearer <JWT>"}`; a missing or invalid
 //!   token closes the socket with 4403, an operation before the acknowledgement with 4401,
-//!   an unreadable message with 4400 (as the protocol prescribes).
+//!   an unreadable message with 4400, a `subscribe` whose id is still running with 4409 and no
+//!   accepted `connection_init` within `transport.ws_init_timeout_secs` with 4408 (as the
+//!   protocol prescribes). A `connection_init` the database cannot check (it is unreachable)
+//!   closes with 1013 (Try Again Later).
+//! - Before `connection_init` is accepted a message may have at most
+//!   `transport.ws_init_max_bytes`, afterwards `limits.max_body_bytes` (a frame announcing more
+//!   is refused from its header); a larger one closes the socket with 1009. At most
+//!   `transport.max_unauthenticated_sockets` sockets of the instance may wait for their
+//!   `connection_init`; further upgrades, and upgrades while the server drains, are answered
+//!   503 `SERVICE_UNAVAILABLE`. Close reasons are cut to the 123 bytes a close frame holds.
 //! - The socket closes with 4401 when the token expires, and with 1001 when the server shuts
-//!   down. The server pings every `limits.ws_ping_secs`; a socket that sends nothing, not even a
-//!   pong, for `limits.ws_idle_secs` is closed with 3008.
+//!   down (it is dropped when the shutdown grace is over). The server pings every
+//!   `limits.ws_ping_secs`; a socket that sends nothing, not even a pong, for
+//!   `limits.ws_idle_secs` is closed with 3008.
 //! - At most `limits.max_sockets_per_subject` sockets per ASN (a further `connection_init` is
 //!   refused with 4403) and `limits.max_subscriptions_per_socket` subscriptions per socket.
 //! - Each operation runs with its own database handle and loader; subscriptions' loaders cache
@@ -13,13 +23,13 @@
 //!   them); a subscriber that falls behind the event hub is dropped rather than buffered
 //!   without limit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use async_graphql::http::{WebSocketProtocols, WsMessage};
+use async_graphql::http::{ClientMessage, WebSocketProtocols, WsMessage};
 use async_graphql::{Data, Executor, Request, Response};
 use axum::extract::FromRequestParts;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
@@ -31,7 +41,7 @@ use futures_util::{SinkExt, future};
 
 use super::{AppState, authenticate_bearer};
 use crate::db::{Db, PgPool};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::{KinerjaSchema, prepare};
 use crate::ids::AsnId;
@@ -151,8 +161,19 @@ impl Executor for PerOperation {
     }
 }
 
-/// Upgrades a GET `/graphql` to the WebSocket protocol.
+/// Upgrades a GET `/graphql` to the WebSocket protocol, unless the server is draining or as many
+/// sockets as allowed are waiting for their `connection_init` (503 `SERVICE_UNAVAILABLE`).
 pub async fn upgrade(state: AppState, parts: &mut Parts) -> axum::response::Response {
+    let unavailable = |message: &str| {
+        super::error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            super::MediaType::Json,
+            AppError::unavailable(message),
+        )
+    };
+    if state.draining() {
+        return unavailable("the server is shutting down; reconnect to another instance");
+    }
     let Some(protocol) = negotiate(parts) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
@@ -160,10 +181,54 @@ pub async fn upgrade(state: AppState, parts: &mut Parts) -> axum::response::Resp
         Ok(upgrade) => upgrade,
         Err(rejection) => return rejection.into_response(),
     };
+    let max_pending = state.transport.max_unauthenticated_sockets;
+    let Some(pending) = state.unauthenticated.acquire(max_pending) else {
+        return unavailable("too many sockets are waiting for their connection_init; retry later");
+    };
+    let open = state.open_sockets.token();
+    let max_message = state.limits.max_body_bytes;
     upgrade
         .read_buffer_size(READ_BUFFER)
+        .max_message_size(max_message)
+        .max_frame_size(max_message)
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve(state, protocol, socket))
+        .on_upgrade(move |socket| async move {
+            let cancel = state.cancel.clone();
+            cancel
+                .run_until_cancelled(serve(state, protocol, socket, pending))
+                .await;
+            drop(open);
+        })
+}
+
+/// WebSockets that have not been initialised yet, across the instance.
+#[derive(Debug, Default)]
+pub struct PendingSockets(Arc<AtomicUsize>);
+
+/// A pending socket's place under the cap; freed when dropped.
+pub struct PendingSlot(Arc<AtomicUsize>);
+
+impl PendingSockets {
+    /// Takes a place if fewer than `max` are taken.
+    fn acquire(&self, max: usize) -> Option<PendingSlot> {
+        self.0
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |taken| {
+                (taken < max).then_some(taken + 1)
+            })
+            .ok()
+            .map(|_| PendingSlot(self.0.clone()))
+    }
+
+    /// Sockets waiting for their `connection_init` now.
+    pub fn count(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for PendingSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// The GraphQL sub-protocol the client offers first among those the server speaks.
@@ -212,58 +277,167 @@ impl LastHeard {
     }
 }
 
+/// What the reading side tells the protocol loop: whether the socket is initialised, the ids of
+/// its running operations, and the close frame of a violation it found.
+#[derive(Default)]
+struct Ledger {
+    initialised: AtomicBool,
+    /// Close code for a refused `connection_init` (4403, or 1013 when the database could not
+    /// be asked).
+    init_refusal: Mutex<Option<u16>>,
+    operations: Mutex<Operations>,
+    violation: Mutex<Option<CloseFrame>>,
+}
+
+#[derive(Default)]
+struct Operations {
+    /// Ids of operations running (subscribed and not completed).
+    running: HashSet<String>,
+    /// Ids the client completed whose `complete` echo the protocol has yet to send.
+    echoes: HashSet<String>,
+}
+
+impl Ledger {
+    fn violate(&self, code: u16, reason: impl Into<String>) {
+        if let Ok(mut violation) = self.violation.lock() {
+            violation.get_or_insert_with(|| close_frame(code, reason));
+        }
+    }
+
+    fn take_violation(&self) -> Option<CloseFrame> {
+        self.violation.lock().ok().and_then(|mut v| v.take())
+    }
+
+    /// Records a `subscribe`; false if an operation with `id` is still running.
+    fn subscribe(&self, id: &str) -> bool {
+        self.operations
+            .lock()
+            .is_ok_and(|mut ops| ops.running.insert(id.to_owned()))
+    }
+
+    /// Records a client's `complete`.
+    fn client_completed(&self, id: &str) {
+        if let Ok(mut ops) = self.operations.lock()
+            && ops.running.remove(id)
+        {
+            // The protocol answers a complete of a running operation with one of its own.
+            ops.echoes.insert(id.to_owned());
+        }
+    }
+
+    /// Records a `complete` the protocol sends.
+    fn server_completed(&self, id: &str) {
+        if let Ok(mut ops) = self.operations.lock()
+            && !ops.echoes.remove(id)
+        {
+            ops.running.remove(id);
+        }
+    }
+}
+
+/// The id of a `complete` message the protocol sends, if `text` is one (its other messages are
+/// not parsed).
+fn completed_id(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Complete {
+        id: String,
+    }
+    text.starts_with(r#"{"type":"complete""#)
+        .then(|| serde_json::from_str::<Complete>(text).ok())
+        .flatten()
+        .map(|complete| complete.id)
+}
+
+/// The longest close reason a close frame can carry (125 bytes of payload less the code).
+const MAX_CLOSE_REASON: usize = 123;
+
+/// A close frame whose reason is cut to [`MAX_CLOSE_REASON`] bytes on a character boundary.
+fn close_frame(code: u16, reason: impl Into<String>) -> CloseFrame {
+    let mut reason = reason.into();
+    if reason.len() > MAX_CLOSE_REASON {
+        let mut end = MAX_CLOSE_REASON;
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason.truncate(end);
+    }
+    CloseFrame {
+        code,
+        reason: reason.into(),
+    }
+}
+
+/// The close frame for a read error of the socket, if one can still be sent.
+fn read_error_close(err: axum::Error) -> Option<CloseFrame> {
+    match *err.into_inner().downcast::<tungstenite::Error>().ok()? {
+        tungstenite::Error::Capacity(capacity) => Some(close_frame(1009, capacity.to_string())),
+        tungstenite::Error::Protocol(protocol) => Some(close_frame(1002, protocol.to_string())),
+        tungstenite::Error::Utf8(_) => Some(close_frame(1007, "invalid UTF-8")),
+        _ => None,
+    }
+}
+
 /// One task per socket: it reads client frames through the protocol state machine and writes
-/// its answers, pings, and the close frame of an expiry, an idle timeout or a shutdown.
+/// its answers, pings, and the close frame of an expiry, an idle timeout, a violation or a
+/// shutdown.
 async fn serve(
     state: AppState,
     protocol: WebSocketProtocols,
     socket: axum::extract::ws::WebSocket,
+    pending: PendingSlot,
 ) {
     let (mut sink, mut incoming) = socket.split();
     let (session_tx, mut session_rx) = tokio::sync::watch::channel(None::<Session>);
-    let rejected = Arc::new(AtomicBool::new(false));
+    let ledger = Arc::new(Ledger::default());
     let heard = LastHeard::new();
+    let mut pending = Some(pending);
 
     // The protocol runs until the client leaves (None) or the server closes the socket.
     let close = {
-        let input = {
-            let heard = heard.clone();
-            // Borrowed, so that the closing handshake can read the client's close frame after the
-            // protocol is done with the socket.
-            (&mut incoming)
-                .take_while(|frame| future::ready(frame.is_ok()))
-                .filter_map(move |frame| {
-                    heard.touch();
-                    future::ready(match frame {
-                        Ok(frame @ (Message::Text(_) | Message::Binary(_))) => {
-                            Some(frame.into_data())
-                        }
-                        _ => None,
-                    })
-                })
-        };
+        // Borrowed, so that the closing handshake can read the client's close frame after the
+        // protocol is done with the socket.
+        let input = client_messages(
+            &mut incoming,
+            ledger.clone(),
+            heard.clone(),
+            state.transport.ws_init_max_bytes,
+        );
         let executor = PerOperation {
             schema: state.schema.clone(),
             pool: state.pool.clone(),
         };
         let init_state = state.clone();
-        let init_rejected = rejected.clone();
-        let graphql = async_graphql::http::WebSocket::new(executor, input, protocol)
-            .on_connection_init(move |payload| async move {
-                let result = init(&init_state, payload).await;
-                match &result {
-                    Ok((_, session)) => {
-                        let _ = session_tx.send(Some(*session));
+        let init_ledger = ledger.clone();
+        let graphql =
+            async_graphql::http::WebSocket::from_message_stream(executor, input, protocol)
+                .on_connection_init(move |payload| async move {
+                    match init(&init_state, payload).await {
+                        Ok((data, session)) => {
+                            init_ledger.initialised.store(true, Ordering::SeqCst);
+                            let _ = session_tx.send(Some(session));
+                            Ok(data)
+                        }
+                        Err(err) => {
+                            let code = match err.code() {
+                                ErrorCode::ServiceUnavailable | ErrorCode::Timeout => 1013,
+                                _ => 4403,
+                            };
+                            if let Ok(mut refusal) = init_ledger.init_refusal.lock() {
+                                *refusal = Some(code);
+                            }
+                            Err(err.into())
+                        }
                     }
-                    Err(_) => init_rejected.store(true, Ordering::SeqCst),
-                }
-                result.map(|(data, _)| data)
-            });
+                });
         tokio::pin!(graphql);
 
         let idle_timeout = Duration::from_secs(state.limits.ws_idle_secs);
         let mut ping = tokio::time::interval(Duration::from_secs(state.limits.ws_ping_secs.max(1)));
         ping.tick().await;
+        // Closes the socket unless `connection_init` is accepted in time.
+        let init_deadline =
+            tokio::time::sleep(Duration::from_secs(state.transport.ws_init_timeout_secs));
+        tokio::pin!(init_deadline);
         // Armed once `connection_init` is accepted: the token's expiry closes the socket.
         let expiry = tokio::time::sleep(Duration::MAX);
         tokio::pin!(expiry);
@@ -271,7 +445,7 @@ async fn serve(
         let mut awaiting_session = true;
         let mut shutdown = state.shutdown.clone();
         let stopping = async move {
-            if shutdown.changed().await.is_err() {
+            if shutdown.wait_for(|stopping| *stopping).await.is_err() {
                 // The server keeps no shutdown switch (tests): never fires.
                 future::pending::<()>().await;
             }
@@ -282,37 +456,47 @@ async fn serve(
             tokio::select! {
                 message = graphql.next() => match message {
                     Some(WsMessage::Text(text)) => {
+                        if let Some(id) = completed_id(&text) {
+                            ledger.server_completed(&id);
+                        }
                         if sink.send(Message::Text(text.into())).await.is_err() {
                             break None;
                         }
                     }
                     Some(WsMessage::Close(code, reason)) => {
-                        break Some(CloseFrame {
-                            code: protocol_close_code(code, rejected.load(Ordering::SeqCst)),
-                            reason: reason.into(),
-                        });
+                        let refusal = ledger.init_refusal.lock().ok().and_then(|r| *r);
+                        break Some(close_frame(protocol_close_code(code, refusal), reason));
                     }
-                    // The client closed its side.
-                    None => return,
+                    // The input ended: a violation, or the client closed its side.
+                    None => match ledger.take_violation() {
+                        Some(violation) => break Some(violation),
+                        None => return,
+                    },
                 },
                 _ = ping.tick() => {
                     if heard.silent_for() >= idle_timeout {
-                        break Some(CloseFrame { code: 3008, reason: "idle timeout".into() });
+                        break Some(close_frame(3008, "idle timeout"));
                     }
                     if sink.send(Message::Ping(Vec::new().into())).await.is_err() {
                         break None;
                     }
                 }
+                () = &mut init_deadline, if awaiting_session => {
+                    break Some(close_frame(4408, "Connection initialisation timeout"));
+                }
                 () = &mut expiry, if expiry_armed => {
-                    break Some(CloseFrame { code: 4401, reason: "token expired".into() });
+                    break Some(close_frame(4401, "token expired"));
                 }
                 () = &mut stopping => {
-                    break Some(CloseFrame { code: 1001, reason: "server shutting down".into() });
+                    break Some(close_frame(1001, "server shutting down"));
                 }
                 changed = session_rx.changed(), if awaiting_session => match changed {
                     Ok(()) => {
                         let expires_at = session_rx.borrow().map(|s| s.expires_at);
                         if let Some(exp) = expires_at {
+                            // Initialised: no longer counts against the pending cap.
+                            pending = None;
+                            awaiting_session = false;
                             let left = exp.saturating_sub(state.keys.now_secs());
                             if let Some(at) =
                                 tokio::time::Instant::now().checked_add(Duration::from_secs(left))
@@ -322,12 +506,13 @@ async fn serve(
                             }
                         }
                     }
-                    // Initialised (or never will be): the expiry above is final.
+                    // Never initialised (the init was refused): the protocol closes the socket.
                     Err(_) => awaiting_session = false,
                 },
             }
         }
     };
+    drop(pending);
     let Some(close) = close else {
         return;
     };
@@ -345,11 +530,55 @@ async fn serve(
     .await;
 }
 
+/// The client's protocol messages. Every frame counts as a sign of life. The input ends (with
+/// the violation recorded in `ledger`) at a read error, at a message over `init_max_bytes`
+/// before the socket is initialised (1009), or at a `subscribe` whose id is still running
+/// (4409, as graphql-transport-ws prescribes).
+fn client_messages<'a>(
+    incoming: &'a mut futures_util::stream::SplitStream<axum::extract::ws::WebSocket>,
+    ledger: Arc<Ledger>,
+    heard: LastHeard,
+    init_max_bytes: usize,
+) -> impl futures_util::Stream<Item = serde_json::Result<ClientMessage>> + Send + 'a {
+    async_stream::stream! {
+        while let Some(frame) = incoming.next().await {
+            heard.touch();
+            let data = match frame {
+                Ok(frame @ (Message::Text(_) | Message::Binary(_))) => frame.into_data(),
+                Ok(_) => continue,
+                Err(err) => {
+                    if let Some(close) = read_error_close(err) {
+                        ledger.violate(close.code, close.reason.to_string());
+                    }
+                    break;
+                }
+            };
+            if !ledger.initialised.load(Ordering::SeqCst) && data.len() > init_max_bytes {
+                ledger.violate(1009, format!(
+                    "messages before connection_init may have at most {init_max_bytes} bytes"
+                ));
+                break;
+            }
+            let message = serde_json::from_slice::<ClientMessage>(&data);
+            match &message {
+                Ok(ClientMessage::Start { id, .. }) if !ledger.subscribe(id) => {
+                    ledger.violate(4409, format!("Subscriber for {id} already exists"));
+                    break;
+                }
+                Ok(ClientMessage::Stop { id }) => ledger.client_completed(id),
+                _ => {}
+            }
+            yield message;
+        }
+    }
+}
+
 /// Maps a close code of the executor to the one graphql-transport-ws prescribes.
-fn protocol_close_code(code: u16, init_rejected: bool) -> u16 {
+fn protocol_close_code(code: u16, init_refusal: Option<u16>) -> u16 {
     match code {
-        // A refused connection_init is Forbidden …
-        1002 if init_rejected => 4403,
+        // A refused connection_init is Forbidden (or Try Again Later when the database could not
+        // be asked) …
+        1002 if init_refusal.is_some() => init_refusal.unwrap_or(4403),
         // … any other unreadable message is an invalid message …
         1002 => 4400,
         // … and an operation before the acknowledgement is Unauthorized.
@@ -359,26 +588,25 @@ fn protocol_close_code(code: u16, init_rejected: bool) -> u16 {
 }
 
 /// Authenticates a `connection_init` payload and takes a socket slot for the ASN.
-async fn init(
-    state: &AppState,
-    payload: serde_json::Value,
-) -> async_graphql::Result<(Data, Session)> {
+async fn init(state: &AppState, payload: serde_json::Value) -> AppResult<(Data, Session)> {
     let authorization = payload
         .get("authorization")
         .or_else(|| payload.get("Authorization"))
         .and_then(|v| v.as_str());
     let Some(authorization) = authorization else {
-        return Err(
-            AppError::unauthenticated("connection_init must carry an authorization").into(),
-        );
+        return Err(AppError::unauthenticated(
+            "connection_init must carry an authorization",
+        ));
     };
     let db = Db::new(state.pool.clone());
     let (viewer, expires_at) = authenticate_bearer(&state.keys, &db, authorization).await?;
     let max_sockets = state.limits.max_sockets_per_subject;
     if !state.sockets.acquire(viewer.asn_id, max_sockets) {
-        return Err(
-            AppError::too_complex("sockets per subject", max_sockets, max_sockets + 1).into(),
-        );
+        return Err(AppError::too_complex(
+            "sockets per subject",
+            max_sockets,
+            max_sockets + 1,
+        ));
     }
     let session = Session {
         asn: viewer.asn_id,
@@ -414,10 +642,56 @@ mod tests {
 
     #[test]
     fn close_codes_follow_graphql_transport_ws() {
-        assert_eq!(protocol_close_code(1002, true), 4403);
-        assert_eq!(protocol_close_code(1002, false), 4400);
-        assert_eq!(protocol_close_code(1011, false), 4401);
-        assert_eq!(protocol_close_code(4429, false), 4429);
+        assert_eq!(protocol_close_code(1002, Some(4403)), 4403);
+        assert_eq!(protocol_close_code(1002, Some(1013)), 1013);
+        assert_eq!(protocol_close_code(1002, None), 4400);
+        assert_eq!(protocol_close_code(1011, None), 4401);
+        assert_eq!(protocol_close_code(4429, None), 4429);
+    }
+
+    #[test]
+    fn close_reasons_fit_a_close_frame() {
+        let frame = close_frame(
+            4409,
+            format!("Subscriber for {} already exists", "é".repeat(100)),
+        );
+        assert!(
+            frame.reason.len() <= MAX_CLOSE_REASON,
+            "{}",
+            frame.reason.len()
+        );
+        assert!(frame.reason.starts_with("Subscriber for éé"));
+        assert_eq!(close_frame(1000, "short").reason.as_str(), "short");
+    }
+
+    #[test]
+    fn complete_messages_are_recognised() {
+        assert_eq!(
+            completed_id(r#"{"type":"complete","id":"a\"b"}"#).as_deref(),
+            Some("a\"b")
+        );
+        assert_eq!(
+            completed_id(r#"{"type":"next","id":"1","payload":{}}"#),
+            None
+        );
+    }
+
+    #[test]
+    fn the_ledger_tracks_running_operations() {
+        let ledger = Ledger::default();
+        assert!(ledger.subscribe("1"));
+        assert!(!ledger.subscribe("1"));
+        // The client completes it; the protocol echoes the complete, and the id is free again.
+        ledger.client_completed("1");
+        assert!(ledger.subscribe("1"));
+        ledger.server_completed("1");
+        assert!(
+            !ledger.subscribe("1"),
+            "the echo of the first complete frees nothing"
+        );
+        // An operation that ends on its own frees its id.
+        ledger.server_completed("1");
+        assert!(ledger.subscribe("1"));
     }
 
     #[test]

@@ -243,13 +243,13 @@ impl TestApp {
             .await
             .expect("clone template");
         let url = format!("{server}/{name}");
-        let pool = db::pool(&url, 8).expect("pool");
+        let pool = db::pool_with(&url, 8, settings.transport.pool_timeouts()).expect("pool");
         let clock = ManualClock::new(test_now());
         // Tokens are issued and verified by the app's clock.
         let keys = JwtKeys::hs256(SECRET).with_clock(std::sync::Arc::new(clock.clone()));
         let time = Time::new(std::sync::Arc::new(clock.clone()), wib());
         let (stop, stopping) = tokio::sync::watch::channel(false);
-        let router = kinerja::app(
+        let app = kinerja::app(
             pool.clone(),
             &url,
             keys.clone(),
@@ -263,9 +263,7 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+        tokio::spawn(app.serve(listener));
         TestApp {
             stop,
             clock,
@@ -283,7 +281,7 @@ impl TestApp {
     pub async fn second_instance(&self) -> SocketAddr {
         let pool = db::pool(&self.url, 4).expect("pool");
         let time = Time::new(std::sync::Arc::new(self.clock.clone()), wib());
-        let router = kinerja::app(
+        let app = kinerja::app(
             pool,
             &self.url,
             self.keys.clone(),
@@ -297,9 +295,7 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+        tokio::spawn(app.serve(listener));
         addr
     }
 

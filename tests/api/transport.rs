@@ -204,3 +204,461 @@ async fn service_endpoints() {
         "{metrics}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Raw connections, locks and PostgreSQL's view of the server's backends (shared with the
+// hostile, fault and shutdown suites).
+
+use std::time::Duration;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use kinerja::config::{Settings, Transport};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// What a raw connection saw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw {
+    /// The server closed the connection without answering.
+    Closed,
+    /// Nothing happened within the wait.
+    StillOpen,
+    /// An HTTP response: status and body (JSON when it parses).
+    Answer(u16, Value),
+}
+
+impl Raw {
+    /// The status and `extensions.code`s of an answer.
+    pub fn status_and_codes(&self) -> Option<(u16, Vec<String>)> {
+        match self {
+            Raw::Answer(status, body) => Some((*status, codes(body))),
+            _ => None,
+        }
+    }
+}
+
+/// Reads one HTTP response (or the connection's end) within `wait`.
+pub async fn read_raw(stream: &mut TcpStream, wait: Duration) -> Raw {
+    let mut buffer = Vec::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        if let Some(answer) = parse_response(&buffer) {
+            return answer;
+        }
+        let mut chunk = [0u8; 8192];
+        match tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
+            Err(_) => return Raw::StillOpen,
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                return parse_response(&buffer).unwrap_or(Raw::Closed);
+            }
+            Ok(Ok(n)) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// A complete response in `buffer`, if there is one.
+fn parse_response(buffer: &[u8]) -> Option<Raw> {
+    let text = String::from_utf8_lossy(buffer);
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let status: u16 = head.split(' ').nth(1)?.parse().ok()?;
+    let length: usize = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())
+                .flatten()
+        })
+        .unwrap_or(0);
+    (body.len() >= length).then(|| {
+        let body = &body[..length];
+        Raw::Answer(
+            status,
+            serde_json::from_str(body).unwrap_or(Value::String(body.to_owned())),
+        )
+    })
+}
+
+/// The bytes of a POST /graphql of `body`, with a token when given.
+pub fn post_bytes(token: Option<&str>, body: &str) -> Vec<u8> {
+    let authorization = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "POST /graphql HTTP/1.1\r\nHost: kinerja\r\nContent-Type: application/json\r\n\
+         Accept: application/graphql-response+json\r\n{authorization}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// A connection holding a lock in an open transaction; requests that need the table wait.
+pub struct Lock(AsyncPgConnection);
+
+impl Lock {
+    /// Takes `ACCESS EXCLUSIVE` on `table` of the database at `url`.
+    pub async fn take(url: &str, table: &str) -> Lock {
+        let mut conn = AsyncPgConnection::establish(url).await.unwrap();
+        conn.batch_execute(&format!(
+            "BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"
+        ))
+        .await
+        .unwrap();
+        Lock(conn)
+    }
+
+    /// Releases the lock.
+    pub async fn release(mut self) {
+        self.0.batch_execute("ROLLBACK").await.unwrap();
+    }
+}
+
+/// Backends of the database at `url` waiting for a lock (requests blocked by a [`Lock`]).
+pub async fn lock_waiters(url: &str) -> i64 {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = AsyncPgConnection::establish(url).await.unwrap();
+    diesel::sql_query(
+        "SELECT count(*) AS n FROM pg_stat_activity \
+         WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    )
+    .get_result::<Count>(&mut conn)
+    .await
+    .unwrap()
+    .n
+}
+
+/// Waits (up to `within`) until exactly `n` backends of `url` wait for a lock.
+pub async fn await_lock_waiters(url: &str, n: i64, within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let waiting = lock_waiters(url).await;
+        if waiting == n {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{waiting} backends wait for a lock, expected {n}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A test app with these transport settings.
+pub async fn app_with(transport: Transport) -> TestApp {
+    TestApp::with_settings(Settings {
+        transport,
+        ..Settings::default()
+    })
+    .await
+}
+
+const VIEWER: &str = r#"{"query":"{ viewer { nip } }"}"#;
+
+#[tokio::test]
+async fn metrics_count_every_response_under_its_real_status() {
+    let app = app_with(Transport {
+        request_timeout_secs: 1,
+        ..Transport::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let token = app.token(personas::GURU);
+    let graphql = "application/graphql-response+json";
+    let post = |accept: &'static str, content_type: &'static str, body: String| {
+        client
+            .post(app.http("/graphql"))
+            .header("content-type", content_type)
+            .header("accept", accept)
+            .body(body)
+    };
+    let mut statuses = Vec::new();
+    // 200, 400 (not JSON), 401 (no token), 415, 406, 413, 405.
+    let (status, _, _) = send(post(
+        graphql,
+        "application/json",
+        json!({ "query": "{ __typename }" }).to_string(),
+    ))
+    .await;
+    statuses.push(status);
+    let (status, _, _) = send(post(graphql, "application/json", "{not json".to_owned())).await;
+    statuses.push(status);
+    let (status, _, _) = send(post(graphql, "application/json", VIEWER.to_owned())).await;
+    statuses.push(status);
+    let (status, _, _) = send(post(graphql, "text/plain", VIEWER.to_owned())).await;
+    statuses.push(status);
+    let (status, _, _) = send(post("text/html", "application/json", VIEWER.to_owned())).await;
+    statuses.push(status);
+    let (status, _, _) = send(post(graphql, "application/json", "x".repeat(300 * 1024))).await;
+    statuses.push(status);
+    let (status, _, _) = send(
+        client
+            .get(app.http("/graphql"))
+            .query(&[("query", "mutation { __typename }")])
+            .header("authorization", format!("Bearer {token}")),
+    )
+    .await;
+    statuses.push(status);
+    // 504: a request that outlives the request timeout.
+    let lock = Lock::take(&app.url, "asn").await;
+    let (status, _, body) = send(
+        post(graphql, "application/json", VIEWER.to_owned())
+            .header("authorization", format!("Bearer {token}")),
+    )
+    .await;
+    assert_eq!(codes(&body), ["TIMEOUT"], "{body}");
+    statuses.push(status);
+    lock.release().await;
+    assert_eq!(
+        statuses.iter().map(|s| s.as_u16()).collect::<Vec<_>>(),
+        [200, 400, 401, 415, 406, 413, 405, 504]
+    );
+
+    let metrics = client
+        .get(app.http("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "kinerja_graphql_requests_total{status=\"2xx\"} 1",
+        "kinerja_graphql_requests_total{status=\"4xx\"} 6",
+        "kinerja_graphql_requests_total{status=\"5xx\"} 1",
+    ] {
+        assert!(metrics.contains(line), "{line} in {metrics}");
+    }
+}
+
+#[tokio::test]
+async fn a_request_over_the_request_timeout_is_504_and_its_statement_is_cancelled() {
+    let app = app_with(Transport {
+        request_timeout_secs: 1,
+        ..Transport::default()
+    })
+    .await;
+    let token = app.token(personas::GURU);
+    let lock = Lock::take(&app.url, "asn").await;
+    for accept in ["application/graphql-response+json", "application/json"] {
+        let (status, content_type, body) = send(
+            reqwest::Client::new()
+                .post(app.http("/graphql"))
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .header("accept", accept)
+                .body(VIEWER),
+        )
+        .await;
+        assert_eq!(status, StatusCode::GATEWAY_TIMEOUT, "{accept}");
+        assert_eq!(content_type.as_deref(), Some(accept));
+        assert_eq!(codes(&body), ["TIMEOUT"], "{body}");
+        let extensions = &body["errors"][0]["extensions"];
+        assert_eq!(
+            (extensions["measure"].as_str(), extensions["limit"].as_u64()),
+            (Some("request"), Some(1))
+        );
+    }
+    // The viewer lookups no longer wait for the lock: they were cancelled, not abandoned.
+    await_lock_waiters(&app.url, 0, Duration::from_secs(3)).await;
+    lock.release().await;
+}
+
+#[tokio::test]
+async fn a_statement_over_the_statement_timeout_is_504_timeout() {
+    let app = app_with(Transport {
+        db_statement_timeout_secs: 1,
+        ..Transport::default()
+    })
+    .await;
+    let lock = Lock::take(&app.url, "evaluations").await;
+    let (status, _, body) = send(
+        reqwest::Client::new()
+            .post(app.http("/graphql"))
+            .header(
+                "authorization",
+                format!("Bearer {}", app.token(personas::ADMIN)),
+            )
+            .header("content-type", "application/json")
+            .body(
+                json!({ "query": "{ viewer { nip } evaluations(first: 1) { totalCount } }" })
+                    .to_string(),
+            ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::GATEWAY_TIMEOUT);
+    assert_eq!(codes(&body), ["TIMEOUT"], "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["measure"], "statement");
+    assert_eq!(body["errors"][0]["path"], json!(["evaluations"]));
+    lock.release().await;
+}
+
+#[tokio::test]
+async fn a_client_that_goes_away_cancels_its_request_and_its_transaction() {
+    let app = TestApp::new().await;
+    let perawat = crate::evaluations::asn_id(&app, personas::PERAWAT).await;
+    let q4 = "SELECT count(*) AS n FROM evaluations WHERE period_year = 2026 \
+              AND period_kind = 'QUARTERLY' AND period_number = 4";
+    assert_eq!(count(&app.url, q4).await, 0);
+    // The evaluation row is written, then its audit entry waits for the lock.
+    let lock = Lock::take(&app.url, "audit_log").await;
+    let body = json!({ "query": crate::evaluations::CREATE, "variables": { "input": {
+        "asnId": perawat, "period": { "year": 2026, "kind": "QUARTERLY", "number": 4 } } } })
+    .to_string();
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let token = app.token(personas::KEPALA_PUSKESMAS);
+    stream
+        .write_all(&post_bytes(Some(&token), &body))
+        .await
+        .unwrap();
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    drop(stream);
+    // Cancelled well before the request timeout (30 s).
+    await_lock_waiters(&app.url, 0, Duration::from_secs(3)).await;
+    lock.release().await;
+    assert_eq!(
+        count(&app.url, q4).await,
+        0,
+        "the transaction was rolled back"
+    );
+}
+
+/// The `n` of a one-row count query on the database at `url`.
+pub async fn count(url: &str, sql: &str) -> i64 {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = AsyncPgConnection::establish(url).await.unwrap();
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut conn)
+        .await
+        .unwrap()
+        .n
+}
+
+#[tokio::test]
+async fn a_request_that_waits_too_long_for_a_connection_is_503() {
+    let app = app_with(Transport {
+        db_pool_wait_secs: 1,
+        ..Transport::default()
+    })
+    .await;
+    let token = app.token(personas::GURU);
+    let request = |accept: &'static str| {
+        reqwest::Client::new()
+            .post(app.http("/graphql"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .header("accept", accept)
+            .body(VIEWER)
+    };
+    let held: Vec<_> = futures_util::future::join_all((0..8).map(|_| app.pool.get()))
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    for accept in ["application/graphql-response+json", "application/json"] {
+        let (status, _, body) = send(request(accept)).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{accept}: {body}");
+        assert_eq!(codes(&body), ["SERVICE_UNAVAILABLE"]);
+    }
+    drop(held);
+    let (status, _, body) = send(request("application/json")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"]["viewer"]["nip"], personas::GURU);
+}
+
+#[tokio::test]
+async fn draining_refuses_new_connections_and_finishes_requests_in_flight() {
+    let app = TestApp::new().await;
+    let token = app.token(personas::GURU);
+    let lock = Lock::take(&app.url, "asn").await;
+    let mut in_flight = TcpStream::connect(app.addr).await.unwrap();
+    in_flight
+        .write_all(&post_bytes(Some(&token), VIEWER))
+        .await
+        .unwrap();
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    // Probes whose requests are half received when the shutdown begins.
+    let mut probe = TcpStream::connect(app.addr).await.unwrap();
+    probe.write_all(b"GET /readyz HTTP/1.1\r\n").await.unwrap();
+    let mut health = TcpStream::connect(app.addr).await.unwrap();
+    health
+        .write_all(b"GET /healthz HTTP/1.1\r\n")
+        .await
+        .unwrap();
+    // An idle connection closes at once.
+    let mut idle = TcpStream::connect(app.addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    app.stop.send(true).unwrap();
+    assert_eq!(
+        read_raw(&mut idle, Duration::from_secs(2)).await,
+        Raw::Closed
+    );
+    probe.write_all(b"Host: kinerja\r\n\r\n").await.unwrap();
+    let answer = read_raw(&mut probe, Duration::from_secs(2)).await;
+    let Raw::Answer(status, body) = answer else {
+        panic!("no answer from /readyz: {answer:?}");
+    };
+    assert_eq!((status, body), (503, json!("not ready: shutting down\n")));
+    health.write_all(b"Host: kinerja\r\n\r\n").await.unwrap();
+    assert_eq!(
+        read_raw(&mut health, Duration::from_secs(2)).await,
+        Raw::Answer(200, json!("ok"))
+    );
+    let refused = async {
+        loop {
+            if TcpStream::connect(app.addr).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(1), refused)
+        .await
+        .expect("new connections are refused");
+
+    lock.release().await;
+    let Raw::Answer(status, body) = read_raw(&mut in_flight, Duration::from_secs(5)).await else {
+        panic!("the request in flight got no answer");
+    };
+    assert_eq!(
+        (status, &body["data"]["viewer"]["nip"]),
+        (200, &json!(personas::GURU))
+    );
+}
+
+#[tokio::test]
+async fn requests_that_outlast_the_shutdown_grace_are_cancelled_with_503() {
+    let app = app_with(Transport {
+        shutdown_grace_secs: 1,
+        ..Transport::default()
+    })
+    .await;
+    let lock = Lock::take(&app.url, "asn").await;
+    let mut in_flight = TcpStream::connect(app.addr).await.unwrap();
+    in_flight
+        .write_all(&post_bytes(Some(&app.token(personas::GURU)), VIEWER))
+        .await
+        .unwrap();
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    app.stop.send(true).unwrap();
+    let answer = read_raw(&mut in_flight, Duration::from_secs(5)).await;
+    assert_eq!(
+        answer.status_and_codes(),
+        Some((503, vec!["SERVICE_UNAVAILABLE".to_owned()])),
+        "{answer:?}"
+    );
+    await_lock_waiters(&app.url, 0, Duration::from_secs(3)).await;
+    lock.release().await;
+}

@@ -128,24 +128,47 @@ async fn subscriptions_per_socket_and_sockets_per_subject_are_capped() {
         limits.max_subscriptions_per_socket,
     );
     let app = TestApp::new().await;
-    let token = app.token(personas::GURU);
+    // The admin may read every appeal, so each accepted subscription replays the demo's
+    // filings from the start of the outbox: every id gets an answer.
+    let token = app.token(personas::ADMIN);
     let mut socket = authenticated(&app, &token).await;
     for id in 0..=max_subscriptions {
         send(
             &mut socket,
             json!({ "id": id.to_string(), "type": "subscribe",
-            "payload": { "query": "subscription { appealFiled { cursor } }" } }),
+            "payload": { "query": "subscription ($after: String) { appealFiled(after: $after) { cursor } }",
+                         "variables": { "after": "ZXYxOjA" } } }),
         )
         .await;
     }
-    // Exactly one of them is refused (which one depends on scheduling).
-    let refused = next_json(&mut socket).await;
-    let error = &refused["payload"]["errors"][0];
-    assert_eq!(
-        error["extensions"]["code"], "QUERY_TOO_COMPLEX",
-        "{refused}"
-    );
-    assert_eq!(error["extensions"]["limit"], max_subscriptions, "{refused}");
+    let mut first = std::collections::BTreeMap::new();
+    while first.len() <= max_subscriptions {
+        let message = next_json(&mut socket).await;
+        let id = message["id"].as_str().unwrap().to_owned();
+        if message["type"] == "complete" {
+            // Only the refused subscription ends, after its error.
+            let refusal: &Value = &first[&id];
+            assert!(refusal["payload"]["errors"].is_array(), "{refusal}");
+            continue;
+        }
+        assert_eq!(message["type"], "next", "{message}");
+        first.entry(id).or_insert(message);
+    }
+    // Exactly one of them is refused (which one depends on scheduling); the others replay.
+    let (refused, accepted): (Vec<_>, Vec<_>) = first
+        .values()
+        .partition(|message| message["payload"].get("errors").is_some());
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    let error = &refused[0]["payload"]["errors"][0];
+    assert_eq!(error["extensions"]["code"], "QUERY_TOO_COMPLEX", "{error}");
+    assert_eq!(error["extensions"]["limit"], max_subscriptions, "{error}");
+    assert_eq!(accepted.len(), max_subscriptions);
+    for message in accepted {
+        assert!(
+            message["payload"]["data"]["appealFiled"]["cursor"].is_string(),
+            "{message}"
+        );
+    }
 
     let mut sockets = vec![socket];
     for _ in 1..max_sockets {
@@ -158,6 +181,80 @@ async fn subscriptions_per_socket_and_sockets_per_subject_are_capped() {
     drop(sockets.pop());
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     authenticated(&app, &token).await;
+}
+
+#[tokio::test]
+async fn an_id_is_free_again_once_its_operation_completed() {
+    let app = TestApp::new().await;
+    let mut socket = authenticated(&app, &app.token(personas::GURU)).await;
+    // A query completes by itself.
+    for _ in 0..2 {
+        send(
+            &mut socket,
+            json!({ "id": "q", "type": "subscribe", "payload": { "query": "{ viewer { nip } }" } }),
+        )
+        .await;
+        assert_eq!(next_json(&mut socket).await["type"], "next");
+        assert_eq!(
+            next_json(&mut socket).await,
+            json!({ "id": "q", "type": "complete" })
+        );
+    }
+    // A subscription completed by the client.
+    let subscription = json!({ "id": "s", "type": "subscribe",
+        "payload": { "query": "subscription { evaluationPublished { cursor } }" } });
+    send(&mut socket, subscription.clone()).await;
+    send(&mut socket, json!({ "id": "s", "type": "complete" })).await;
+    assert_eq!(
+        next_json(&mut socket).await,
+        json!({ "id": "s", "type": "complete" })
+    );
+    send(&mut socket, subscription.clone()).await;
+    // The second one runs: a third is a duplicate.
+    send(&mut socket, subscription).await;
+    assert_eq!(next_json(&mut socket).await, json!({ "close": 4409 }));
+}
+
+#[tokio::test]
+async fn sockets_waiting_for_their_init_are_capped() {
+    let app = crate::transport::app_with(kinerja::config::Transport {
+        max_unauthenticated_sockets: 2,
+        ..kinerja::config::Transport::default()
+    })
+    .await;
+    let mut waiting = vec![connect(&app).await, connect(&app).await];
+    let refusal = || async {
+        let mut request = format!("ws://{}/graphql", app.addr)
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        match tokio_tungstenite::connect_async(request).await {
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                let body: Value =
+                    serde_json::from_slice(response.body().as_deref().unwrap_or_default()).unwrap();
+                Some((response.status().as_u16(), crate::support::codes(&body)))
+            }
+            Ok(_) => None,
+            Err(other) => panic!("{other}"),
+        }
+    };
+    assert_eq!(
+        refusal().await,
+        Some((503, vec!["SERVICE_UNAVAILABLE".to_owned()]))
+    );
+    // A socket that initialises leaves the count; so does one that closes.
+    let token = app.token(personas::GURU);
+    send(&mut waiting[0], json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } })).await;
+    assert_eq!(next_json(&mut waiting[0]).await["type"], "connection_ack");
+    let mut third = connect(&app).await;
+    assert_eq!(refusal().await.map(|(status, _)| status), Some(503));
+    drop(waiting.pop());
+    drop(third.close(None).await);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    connect(&app).await;
 }
 
 #[tokio::test]
