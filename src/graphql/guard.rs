@@ -1,11 +1,17 @@
 //! The request guard: who may run what, how big it may be, and what every error looks like.
 //!
+//! - Before anything else looks at a document, its size is measured in time linear in its
+//!   text ([`super::document_size`]): the nesting of its text before it is parsed, then its
+//!   fields after fragment expansion, its nesting through fragments, its variables and
+//!   directives. Only a document within these limits reaches async-graphql's own checks,
+//!   validation, complexity and depth, whose passes re-walk a fragment at every spread.
+//!   Strings holding NUL (which PostgreSQL cannot store) are refused there too.
 //! - Callers without a valid token may only run introspection (`__schema`, `__type`,
 //!   `__typename`); any other root field is refused with `UNAUTHENTICATED` before execution.
 //! - Root fields per operation and aliases are counted on the parsed document, depth and
-//!   complexity during validation; each is refused with
-//!   `QUERY_TOO_COMPLEX` (naming the limit and the measured value); an accepted response
-//!   reports its cost in `extensions.cost`.
+//!   complexity during validation; each is
+//!   refused with `QUERY_TOO_COMPLEX` (naming the limit and the measured value); an accepted
+//!   response reports its cost in `extensions.cost`.
 //! - Every error leaves with an `extensions.code`: malformed documents and arguments become
 //!   `BAD_USER_INPUT`, anything uncoded from a resolver becomes `INTERNAL` with its detail logged.
 //! - A failing nullable field is null with its error, never a null parent.
@@ -24,6 +30,7 @@ use async_graphql::{
 use futures_util::stream::{BoxStream, StreamExt};
 
 use super::document_shape::DocumentShape;
+use super::document_size::{DocumentSize, MAX_TEXT_NESTING, const_holds_nul, text_nesting};
 use crate::auth::Viewer;
 use crate::config::Limits;
 use crate::db::Db;
@@ -31,6 +38,13 @@ use crate::error::{AppError, ErrorCode};
 
 /// Root fields anyone may query.
 const PUBLIC_ROOT_FIELDS: [&str; 3] = ["__schema", "__type", "__typename"];
+
+/// How deep selection sets and fragment spreads may nest, as the executor recurses: the
+/// depth limit, and never less than 32 (what async-graphql allows by default), since depth
+/// counts fields only.
+pub fn recursion_limit(limits: &Limits) -> usize {
+    limits.max_depth.max(32)
+}
 
 /// Installs the guard with the configured limits.
 pub struct Guard {
@@ -123,6 +137,7 @@ impl Extension for GuardExtension {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
+        check_size(&mut request, &self.limits).map_err(server_error)?;
         fill_omitted_variables(&mut request);
         if self.report_statements
             && let Some(db) = request
@@ -214,6 +229,59 @@ impl Extension for GuardExtension {
         }
         Ok(result)
     }
+}
+
+/// Refuses a document whose size would make any later pass expensive, measuring it in time
+/// linear in its text; parses it (the parsed document stays on the request).
+///
+/// A document that does not parse for another reason is left to the executor, which reports
+/// the parse error.
+fn check_size(request: &mut Request, limits: &Limits) -> Result<(), AppError> {
+    let depth = |actual| AppError::too_complex("depth", limits.max_depth, actual);
+    let text_nesting = text_nesting(&request.query);
+    if text_nesting > MAX_TEXT_NESTING {
+        return Err(depth(text_nesting));
+    }
+    let document = match request.parsed_query() {
+        Ok(document) => document,
+        // The parser's own limit of nested selection sets.
+        Err(error) if error.message.contains("recursion limit exceeded") => {
+            return Err(depth(text_nesting));
+        }
+        Err(_) => return Ok(()),
+    };
+    let size = DocumentSize::of(document);
+    if let Some(fragment) = size.cycle {
+        return Err(AppError::bad_input(format!(
+            "fragment `{fragment}` spreads itself"
+        )));
+    }
+    if size.fields > limits.max_fields {
+        return Err(AppError::too_complex(
+            "fields",
+            limits.max_fields,
+            size.fields,
+        ));
+    }
+    if size.nesting > recursion_limit(limits) {
+        return Err(depth(size.nesting));
+    }
+    let measures = [
+        ("variables", limits.max_variables, size.variables),
+        ("directives", limits.max_directives, size.directives),
+    ];
+    if let Some((measure, limit, actual)) = measures
+        .into_iter()
+        .find(|(_, limit, actual)| actual > limit)
+    {
+        return Err(AppError::too_complex(measure, limit, actual));
+    }
+    if size.nul_in_text || request.variables.values().any(const_holds_nul) {
+        return Err(AppError::bad_input(
+            "strings must not contain the NUL character (\\u0000)",
+        ));
+    }
+    Ok(())
 }
 
 /// Gives declared but omitted variables without a default the value null.

@@ -5,6 +5,7 @@
 
 pub mod context;
 pub mod document_shape;
+pub mod document_size;
 pub mod guard;
 pub mod loaders;
 pub mod node;
@@ -75,8 +76,9 @@ pub fn build_schema(settings: Settings, time: Time, hub: Arc<Hub>) -> KinerjaSch
             limits: settings.limits,
             report_statements: settings.report_statements,
         })
-        // The parser's own nesting guard; the guard above reports the real limits.
-        .limit_recursive_depth(settings.limits.max_depth.max(32))
+        // async-graphql's own nesting check; the guard refuses deeper documents first and
+        // reports the real limits.
+        .limit_recursive_depth(guard::recursion_limit(&settings.limits))
         .data(settings)
         .data(time)
         .data(hub)

@@ -16,6 +16,7 @@ mod cluster;
 mod directory;
 pub mod evaluations;
 mod feedback;
+mod hostile;
 mod limits;
 mod live;
 mod matrix;
