@@ -71,6 +71,9 @@ pub struct Limits {
     /// Maximum directives written in one document.
     #[arg(long, env = "KINERJA_MAX_DIRECTIVES", default_value_t = 100)]
     pub max_directives: usize,
+    /// Longest chain of `ofType` in the introspection of a caller without a token.
+    #[arg(long, env = "KINERJA_MAX_ANONYMOUS_OF_TYPE_DEPTH", default_value_t = 9)]
+    pub max_anonymous_of_type_depth: usize,
     /// Maximum size of a request body in bytes.
     #[arg(long, env = "KINERJA_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,
@@ -103,6 +106,7 @@ impl Default for Limits {
             max_fields: 2_000,
             max_variables: 100,
             max_directives: 100,
+            max_anonymous_of_type_depth: 9,
             max_body_bytes: 256 * 1024,
             max_sockets_per_subject: 10,
             max_subscriptions_per_socket: 20,

@@ -8,8 +8,9 @@
 //!   Strings holding NUL (which PostgreSQL cannot store) are refused there too.
 //! - Callers without a valid token may only run introspection (`__schema`, `__type`,
 //!   `__typename`); any other root field is refused with `UNAUTHENTICATED` before execution.
+//!   Their introspection is the one clients send ([`super::introspection`]).
 //! - Root fields per operation and aliases are counted on the parsed document, depth and
-//!   complexity during validation; each is
+//!   complexity during validation (introspection lists costing their real size); each is
 //!   refused with `QUERY_TOO_COMPLEX` (naming the limit and the measured value); an accepted
 //!   response reports its cost in `extensions.cost`.
 //! - Every error leaves with an `extensions.code`: malformed documents and arguments become
@@ -17,7 +18,7 @@
 //! - A failing nullable field is null with its error, never a null parent.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
@@ -31,6 +32,7 @@ use futures_util::stream::{BoxStream, StreamExt};
 
 use super::document_shape::DocumentShape;
 use super::document_size::{DocumentSize, MAX_TEXT_NESTING, const_holds_nul, text_nesting};
+use super::introspection::{IntrospectionCost, IntrospectionSizes};
 use crate::auth::Viewer;
 use crate::config::Limits;
 use crate::db::Db;
@@ -52,6 +54,8 @@ pub struct Guard {
     pub limits: Limits,
     /// Whether to add `extensions.sqlStatements` to responses.
     pub report_statements: bool,
+    /// The sizes of the schema's introspection lists, known once the schema is built.
+    pub introspection: Arc<OnceLock<IntrospectionSizes>>,
 }
 
 impl ExtensionFactory for Guard {
@@ -59,6 +63,8 @@ impl ExtensionFactory for Guard {
         Arc::new(GuardExtension {
             limits: self.limits,
             report_statements: self.report_statements,
+            introspection: self.introspection.get().copied().unwrap_or_default(),
+            introspection_extra: Mutex::new(0),
             cost: Mutex::new(None),
             db: Mutex::new(None),
             field_errors: Arc::default(),
@@ -69,6 +75,9 @@ impl ExtensionFactory for Guard {
 struct GuardExtension {
     limits: Limits,
     report_statements: bool,
+    introspection: IntrospectionSizes,
+    /// What the complexity of the request's introspection lists adds to async-graphql's count.
+    introspection_extra: Mutex<usize>,
     cost: Mutex<Option<ValidationResult>>,
     /// The request's database handle, when its statements are reported.
     db: Mutex<Option<Db>>,
@@ -174,12 +183,20 @@ impl Extension for GuardExtension {
                 shape.aliases,
             )));
         }
-        if ctx.data_opt::<Viewer>().is_none()
-            && let Some(field) = first_private_root_field(&document)
-        {
+        let anonymous = ctx.data_opt::<Viewer>().is_none();
+        if anonymous && let Some(field) = first_private_root_field(&document) {
             return Err(server_error(AppError::unauthenticated(format!(
                 "a valid bearer token is required to query `{field}`"
             ))));
+        }
+        let introspection = IntrospectionCost::of(&document, &self.introspection);
+        if anonymous {
+            introspection
+                .check_anonymous(self.limits.max_anonymous_of_type_depth)
+                .map_err(server_error)?;
+        }
+        if let Ok(mut extra) = self.introspection_extra.lock() {
+            *extra = introspection.extra();
         }
         Ok(document)
     }
@@ -209,7 +226,9 @@ impl Extension for GuardExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
+        let mut result = next.run(ctx).await?;
+        let extra = self.introspection_extra.lock().map_or(0, |extra| *extra);
+        result.complexity = result.complexity.saturating_add(extra);
         if result.depth > self.limits.max_depth {
             return Err(vec![server_error(AppError::too_complex(
                 "depth",

@@ -7,13 +7,14 @@ pub mod context;
 pub mod document_shape;
 pub mod document_size;
 pub mod guard;
+pub mod introspection;
 pub mod loaders;
 pub mod node;
 pub mod pagination;
 pub mod persisted;
 pub mod scalars;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::{MergedObject, Request, Schema};
 
@@ -39,6 +40,7 @@ use crate::supervision::mutations::SupervisionMutation;
 use crate::targets::mutations::TargetsMutation;
 use crate::units::graphql::UnitsQuery;
 use guard::Guard;
+use introspection::IntrospectionSizes;
 use node::NodeQuery;
 
 /// The root query type.
@@ -71,10 +73,12 @@ pub type KinerjaSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema with `settings`, reading the time from `time` and live events from `hub`.
 pub fn build_schema(settings: Settings, time: Time, hub: Arc<Hub>) -> KinerjaSchema {
-    Schema::build(Query::default(), Mutation::default(), Subscription)
+    let introspection = Arc::new(OnceLock::new());
+    let schema = Schema::build(Query::default(), Mutation::default(), Subscription)
         .extension(Guard {
             limits: settings.limits,
             report_statements: settings.report_statements,
+            introspection: introspection.clone(),
         })
         // async-graphql's own nesting check; the guard refuses deeper documents first and
         // reports the real limits.
@@ -82,7 +86,9 @@ pub fn build_schema(settings: Settings, time: Time, hub: Arc<Hub>) -> KinerjaSch
         .data(settings)
         .data(time)
         .data(hub)
-        .finish()
+        .finish();
+    let _ = introspection.set(IntrospectionSizes::of_sdl(&schema.sdl()));
+    schema
 }
 
 /// Attaches a fresh database handle and loaders (and the viewer, if any) to `request`.

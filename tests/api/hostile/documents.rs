@@ -1,5 +1,5 @@
 //! Hostile GraphQL documents: fragment and alias bombs, wide and deep documents, many
-//! operations, variables and directives, bad cursors and IDs, NUL
+//! operations, variables and directives, amplifying introspection, bad cursors and IDs, NUL
 //! characters and bodies that are not UTF-8. Each attack has the code it must get; those
 //! refused before execution issue no SQL statement beyond the viewer lookup.
 
@@ -61,6 +61,14 @@ fn fragment_bomb(levels: usize) -> String {
     }
     query.push_str(&format!(" fragment F{levels} on Query {{ __typename }}"));
     query
+}
+
+/// `__schema { types { fields { type { ofType … } } } }`, `aliases` times.
+fn introspection_amplifier(aliases: usize) -> String {
+    let one = "__schema { types { name kind description fields { name description args { name } \
+               type { name kind ofType { name kind ofType { name kind ofType { name kind } } } } } } }";
+    let body: Vec<String> = (0..aliases).map(|i| format!("s{i}: {one}")).collect();
+    format!("{{ {} }}", body.join(" "))
 }
 
 fn cursor_text(text: &str) -> String {
@@ -259,6 +267,39 @@ fn attacks() -> Vec<Attack> {
             Some("directives"),
         ),
         refused("malformed document", Anonymous, "{ viewer { ", bad, None),
+        // Introspection beyond what a client sends.
+        refused(
+            "introspection amplification, anonymous",
+            Anonymous,
+            introspection_amplifier(50),
+            too_complex,
+            Some("anonymous introspection roots"),
+        ),
+        refused(
+            "introspection amplification, token",
+            Token,
+            introspection_amplifier(50),
+            too_complex,
+            Some("complexity"),
+        ),
+        refused(
+            "introspection lists nested three deep, anonymous",
+            Anonymous,
+            "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }",
+            too_complex,
+            Some("anonymous introspection list nesting"),
+        ),
+        refused(
+            "a long ofType chain, anonymous",
+            Anonymous,
+            format!(
+                "{{ __type(name: \"Query\") {{ {}name{} }} }}",
+                "ofType { ".repeat(10),
+                " }".repeat(10)
+            ),
+            too_complex,
+            Some("anonymous ofType depth"),
+        ),
         // NUL, which PostgreSQL cannot store.
         refused(
             "NUL in an inline string",
@@ -606,4 +647,108 @@ async fn hostile_bodies_over_http_get_their_codes() {
     // The server is still there.
     let health = reqwest::get(app.http("/healthz")).await.unwrap();
     assert_eq!(health.status(), 200);
+}
+
+fn fixture(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/api/hostile")
+        .join(name);
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[tokio::test]
+async fn the_introspection_clients_send_runs_without_a_token() {
+    let app = TestApp::new().await;
+    for name in [
+        "introspection_graphiql.graphql",
+        "introspection_all_options.graphql",
+    ] {
+        let query = fixture(name);
+        for nip in [None, Some(personas::GURU)] {
+            let (body, statements) = app.run(nip, &query, json!({})).await;
+            assert!(body.get("errors").is_none(), "{name}: {}", excerpt(&body));
+            let types = body["data"]["__schema"]["types"].as_array().unwrap();
+            assert!(types.iter().any(|t| t["name"] == "Evaluation"), "{name}");
+            assert!(statements <= usize::from(nip.is_some()));
+        }
+    }
+    // A tool asking for one type, its fields' types unwrapped as far as GraphiQL does.
+    let one_type = format!(
+        "{{ __type(name: \"Evaluation\") {{ name fields {{ name type {{ {}name{} }} }} }} }}",
+        "ofType { ".repeat(9),
+        " }".repeat(9)
+    );
+    data(app.run(None, &one_type, json!({})).await.0);
+}
+
+/// Items the introspection query's answer holds: every object in it.
+fn objects(value: &Value) -> usize {
+    match value {
+        Value::Object(map) => 1 + map.values().map(objects).sum::<usize>(),
+        Value::Array(items) => items.iter().map(objects).sum(),
+        _ => 0,
+    }
+}
+
+#[tokio::test]
+async fn introspection_costs_the_size_of_its_answer() {
+    let app = TestApp::new().await;
+    let query = fixture("introspection_graphiql.graphql");
+    let body = app.query(personas::GURU, &query, json!({})).await;
+    let complexity = body["extensions"]["cost"]["complexity"].as_u64().unwrap();
+    let answer = objects(&body["data"]) as u64;
+    // Lists cost their average size: the estimate covers the answer, not just the 220
+    // fields the document names.
+    assert!(
+        complexity >= answer,
+        "complexity {complexity} for an answer of {answer} objects"
+    );
+}
+
+#[tokio::test]
+async fn introspection_sizes_match_the_schema() {
+    use kinerja::graphql::introspection::IntrospectionTotals;
+    let app = TestApp::new().await;
+    let body = data(
+        app.query(
+            personas::GURU,
+            "{ __schema { directives { args { name } } types { name
+               fields(includeDeprecated: true) { args { name } } inputFields { name }
+               enumValues(includeDeprecated: true) { name } interfaces { name } possibleTypes { name } } } }",
+            json!({}),
+        )
+        .await,
+    );
+    let types = body["__schema"]["types"].as_array().unwrap();
+    let count = |list: &str| -> usize {
+        types
+            .iter()
+            .map(|t| t[list].as_array().map_or(0, Vec::len))
+            .sum()
+    };
+    let field_args: usize = types
+        .iter()
+        .flat_map(|t| t["fields"].as_array().cloned().unwrap_or_default())
+        .map(|f| f["args"].as_array().map_or(0, Vec::len))
+        .sum();
+    let directives = body["__schema"]["directives"].as_array().unwrap();
+    let actual = IntrospectionTotals {
+        types: types.len(),
+        fields: count("fields"),
+        field_args,
+        input_fields: count("inputFields"),
+        enum_values: count("enumValues"),
+        interfaces: count("interfaces"),
+        possible_types: count("possibleTypes"),
+        directives: directives.len(),
+        directive_args: directives
+            .iter()
+            .map(|d| d["args"].as_array().map_or(0, Vec::len))
+            .sum(),
+    };
+    assert_eq!(
+        IntrospectionTotals::of_sdl(&app.schema.sdl()),
+        actual,
+        "the SDL and the built-ins count what introspection lists"
+    );
 }
