@@ -341,6 +341,7 @@ fn ensure_code(error: &mut ServerError) {
         ErrorCode::QueryTooComplex
     } else if error.path.is_empty() || error.message.starts_with("Failed to parse") {
         // Parse and validation errors, and argument coercion: the client's document is wrong.
+        shorten(&mut error.message);
         ErrorCode::BadUserInput
     } else {
         tracing::error!(message = %error.message, path = ?error.path, "uncoded resolver error");
@@ -351,6 +352,32 @@ fn ensure_code(error: &mut ServerError) {
         .extensions
         .get_or_insert_with(Default::default)
         .set("code", code.as_str());
+}
+
+/// Longest message about a client's document: the parser quotes the offending line (and
+/// underlines it), which can be the whole document.
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// Drops the quoted lines of a long message, and cuts what remains to
+/// [`MAX_MESSAGE_CHARS`].
+fn shorten(message: &mut String) {
+    if message.len() <= MAX_MESSAGE_CHARS {
+        return;
+    }
+    let kept: Vec<&str> = message
+        .lines()
+        .filter(|line| line.len() <= MAX_MESSAGE_CHARS / 4)
+        .collect();
+    let mut short = kept.join("\n");
+    if short.len() > MAX_MESSAGE_CHARS {
+        let mut end = MAX_MESSAGE_CHARS;
+        while !short.is_char_boundary(end) {
+            end -= 1;
+        }
+        short.truncate(end);
+        short.push('…');
+    }
+    *message = short;
 }
 
 /// The first root field (through fragments) that is not introspection, in any operation.

@@ -267,6 +267,13 @@ fn attacks() -> Vec<Attack> {
             Some("directives"),
         ),
         refused("malformed document", Anonymous, "{ viewer { ", bad, None),
+        refused(
+            "a syntax error at the end of a 200 KB line",
+            Anonymous,
+            format!("{{ {} !", "__typename ".repeat(20_000)),
+            bad,
+            None,
+        ),
         // Introspection beyond what a client sends.
         refused(
             "introspection amplification, anonymous",
@@ -461,6 +468,12 @@ async fn hostile_documents_get_their_codes() {
             assert_eq!(ext["measure"], measure, "{name}: {}", excerpt(&body));
             assert!(ext["actual"].as_u64() > ext["limit"].as_u64(), "{name}");
         }
+        // An error does not echo a large document back.
+        assert!(
+            body["errors"].to_string().len() < 4_000,
+            "{name}: {}",
+            excerpt(&body)
+        );
         if attack.refused_before_execution {
             assert!(body["data"].is_null(), "{name}: {}", excerpt(&body));
             assert!(
