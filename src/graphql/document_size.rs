@@ -22,6 +22,14 @@ use async_graphql_value::{ConstValue, Value};
 /// are refused by the parser itself).
 pub const MAX_TEXT_NESTING: usize = 128;
 
+/// Whether `text` may be given to the parser: a caller that parses a client's document
+/// before the schema's guard does (to route it, to store it) must check this first, since
+/// the parser's recursion overflows the stack on deeply nested values. A document that fails
+/// it is left to the executor, whose guard refuses it with `QUERY_TOO_COMPLEX`.
+pub fn parses_safely(text: &str) -> bool {
+    text_nesting(text) <= MAX_TEXT_NESTING
+}
+
 /// The deepest nesting of brackets in `text`, outside strings and comments. One pass, no
 /// allocation; the text need not be valid GraphQL.
 pub fn text_nesting(text: &str) -> usize {
@@ -409,5 +417,11 @@ mod tests {
         assert_eq!(text_nesting("}}}] {"), 1);
         assert_eq!(text_nesting(&"[".repeat(100_000)), 100_000);
         assert_eq!(text_nesting("{ a(x: \"unterminated"), 2);
+        assert!(parses_safely(&format!(
+            "{{ a(x: {}1{}) }}",
+            "[".repeat(100),
+            "]".repeat(100)
+        )));
+        assert!(!parses_safely(&format!("{{ a(x: {}", "[".repeat(5_000))));
     }
 }
