@@ -62,6 +62,19 @@ pub struct Limits {
     /// Maximum aliased fields in one document.
     #[arg(long, env = "KINERJA_MAX_ALIASES", default_value_t = 100)]
     pub max_aliases: usize,
+    /// Maximum fields of one document after expanding its fragments (each spread counts the
+    /// fragment's fields again), measured before anything else runs.
+    #[arg(long, env = "KINERJA_MAX_FIELDS", default_value_t = 2_000)]
+    pub max_fields: usize,
+    /// Maximum variables one operation declares.
+    #[arg(long, env = "KINERJA_MAX_VARIABLES", default_value_t = 100)]
+    pub max_variables: usize,
+    /// Maximum directives written in one document.
+    #[arg(long, env = "KINERJA_MAX_DIRECTIVES", default_value_t = 100)]
+    pub max_directives: usize,
+    /// Longest chain of `ofType` in the introspection of a caller without a token.
+    #[arg(long, env = "KINERJA_MAX_ANONYMOUS_OF_TYPE_DEPTH", default_value_t = 9)]
+    pub max_anonymous_of_type_depth: usize,
     /// Maximum size of a request body in bytes.
     #[arg(long, env = "KINERJA_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,
@@ -99,6 +112,10 @@ impl Default for Limits {
             max_complexity: 250_000,
             max_root_fields: 50,
             max_aliases: 100,
+            max_fields: 2_000,
+            max_variables: 100,
+            max_directives: 100,
+            max_anonymous_of_type_depth: 9,
             max_body_bytes: 256 * 1024,
             max_sockets_per_subject: 10,
             max_subscriptions_per_socket: 20,

@@ -245,9 +245,22 @@ impl From<DieselError> for AppError {
                 }
                 other => format!("the input breaks the rule {other}"),
             }),
+            _ if is_bad_text(info.message()) => {
+                AppError::bad_input("a string holds a character the database cannot store")
+            }
             _ => AppError::internal(&err),
         }
     }
+}
+
+/// Whether PostgreSQL refused a text value for its bytes: SQLSTATE 22021 (invalid byte
+/// sequence, e.g. a NUL character) or 22P05 (untranslatable character, `\u0000` in JSON).
+/// The driver passes on the message, not the SQLSTATE.
+fn is_bad_text(message: &str) -> bool {
+    message.starts_with("invalid byte sequence for encoding")
+        || message.starts_with("unsupported Unicode escape sequence")
+        || (message.starts_with("character with byte sequence")
+            && message.contains("has no equivalent in encoding"))
 }
 
 /// A statement that failed because of the database's state rather than the statement's:

@@ -4,6 +4,8 @@
 //! can never be passed where an ASN id is expected. Clients see opaque global IDs
 //! (`base64url("Asn:42")`); decoding one checks that it names the expected type, so a Unit ID
 //! sent where an Asn ID belongs is a `BAD_USER_INPUT`, not a lookup of the wrong table.
+//! Every row has exactly one ID: only the canonical spelling decodes (`Evaluation:01`,
+//! `Evaluation:+1`, padded base64 and the like are `BAD_USER_INPUT`).
 
 use async_graphql::ID;
 use base64::Engine;
@@ -107,6 +109,9 @@ pub fn decode_global(id: &ID) -> AppResult<(String, i64)> {
     if raw <= 0 || type_name.is_empty() {
         return Err(invalid());
     }
+    if encode_global(type_name, raw) != *id {
+        return Err(invalid());
+    }
     Ok((type_name.to_owned(), raw))
 }
 
@@ -137,5 +142,29 @@ mod tests {
             let err = decode_global(&ID(raw.to_owned())).unwrap_err();
             assert_eq!(err.code().as_str(), "BAD_USER_INPUT", "{raw}");
         }
+    }
+
+    #[test]
+    fn only_canonical_ids_decode() {
+        let encoded = |text: &str| ID(URL_SAFE_NO_PAD.encode(text));
+        for text in [
+            "Evaluation:01",
+            "Evaluation:+1",
+            "Evaluation: 1",
+            "Evaluation:1 ",
+            "Evaluation:1\0",
+            "Evaluation:9223372036854775808",
+        ] {
+            let err = decode_global(&encoded(text)).unwrap_err();
+            assert_eq!(err.code().as_str(), "BAD_USER_INPUT", "{text}");
+        }
+        let canonical = EvaluationId(1).to_global();
+        assert_eq!(decode_global(&canonical).unwrap(), ("Evaluation".into(), 1));
+        // Base64 with padding, or with nonzero unused trailing bits, spells the same bytes.
+        let padded = ID(format!("{}==", AsnId(1).to_global().as_str()));
+        assert!(decode_global(&padded).is_err());
+        let trailing = ID("QXNuOjF".to_owned());
+        assert_eq!(AsnId(1).to_global().as_str(), "QXNuOjE");
+        assert!(decode_global(&trailing).is_err());
     }
 }

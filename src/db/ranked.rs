@@ -4,7 +4,9 @@
 //! DataLoaders. For a batch of parents that ask for the same window, one query numbers each
 //! parent's rows with `row_number()` and counts them with `count(*)`, both over a window
 //! partitioned by the parent key, and keeps only the requested slice (plus one row that tells
-//! whether a next page exists).
+//! whether a next page exists). Each parent's first row comes along too, so its count is known
+//! even when the window lies past its last row (a page after the end still reports the
+//! parent's `totalCount`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
@@ -20,15 +22,17 @@ use crate::db::Db;
 use crate::error::AppResult;
 use crate::graphql::pagination::Window;
 
-/// A row with its partition's size.
+/// A row with its rank and its partition's size.
 struct Ranked<T> {
     row: T,
+    rank: i64,
     total: i64,
 }
 
 impl<T: QueryableByName<Pg>> QueryableByName<Pg> for Ranked<T> {
     fn build<'a>(row: &impl NamedRow<'a, Pg>) -> diesel::deserialize::Result<Self> {
         Ok(Self {
+            rank: NamedRow::get::<BigInt, i64>(row, "__rn")?,
             total: NamedRow::get::<BigInt, i64>(row, "total")?,
             row: T::build(row)?,
         })
@@ -94,8 +98,10 @@ where
     let mut conn = db.conn().await?;
     let mut pages = HashMap::with_capacity(keys.len());
     for (window, parents) in by_window {
+        // `__rn = 1` brings the count of parents whose window holds none of their rows.
         let sql = format!(
-            "SELECT * FROM ({inner_sql}) AS ranked WHERE __rn > $2 AND __rn <= $3 ORDER BY __rn"
+            "SELECT * FROM ({inner_sql}) AS ranked \
+             WHERE (__rn > $2 AND __rn <= $3) OR __rn = 1 ORDER BY __rn"
         );
         let ids: Vec<i64> = parents.iter().map(|k| (*k).into()).collect();
         let query = diesel::sql_query(sql)
@@ -110,7 +116,9 @@ where
         for ranked in rows {
             let page = pages.entry((parent_of(&ranked.row), window)).or_default();
             page.total = ranked.total;
-            page.rows.push(ranked.row);
+            if ranked.rank > window.offset {
+                page.rows.push(ranked.row);
+            }
         }
     }
     Ok(pages)

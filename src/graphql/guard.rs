@@ -1,17 +1,24 @@
 //! The request guard: who may run what, how big it may be, and what every error looks like.
 //!
+//! - Before anything else looks at a document, its size is measured in time linear in its
+//!   text ([`super::document_size`]): the nesting of its text before it is parsed, then its
+//!   fields after fragment expansion, its nesting through fragments, its variables and
+//!   directives. Only a document within these limits reaches async-graphql's own checks,
+//!   validation, complexity and depth, whose passes re-walk a fragment at every spread.
+//!   Strings holding NUL (which PostgreSQL cannot store) are refused there too.
 //! - Callers without a valid token may only run introspection (`__schema`, `__type`,
 //!   `__typename`); any other root field is refused with `UNAUTHENTICATED` before execution.
+//!   Their introspection is the one clients send ([`super::introspection`]).
 //! - Root fields per operation and aliases are counted on the parsed document, depth and
-//!   complexity during validation; each is refused with
-//!   `QUERY_TOO_COMPLEX` (naming the limit and the measured value); an accepted response
-//!   reports its cost in `extensions.cost`.
+//!   complexity during validation (introspection lists costing their real size); each is
+//!   refused with `QUERY_TOO_COMPLEX` (naming the limit and the measured value); an accepted
+//!   response reports its cost in `extensions.cost`.
 //! - Every error leaves with an `extensions.code`: malformed documents and arguments become
 //!   `BAD_USER_INPUT`, anything uncoded from a resolver becomes `INTERNAL` with its detail logged.
 //! - A failing nullable field is null with its error, never a null parent.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
@@ -24,6 +31,8 @@ use async_graphql::{
 use futures_util::stream::{BoxStream, StreamExt};
 
 use super::document_shape::DocumentShape;
+use super::document_size::{DocumentSize, MAX_TEXT_NESTING, const_holds_nul, text_nesting};
+use super::introspection::{IntrospectionCost, IntrospectionSizes};
 use crate::auth::Viewer;
 use crate::config::Limits;
 use crate::db::Db;
@@ -32,12 +41,21 @@ use crate::error::{AppError, ErrorCode};
 /// Root fields anyone may query.
 const PUBLIC_ROOT_FIELDS: [&str; 3] = ["__schema", "__type", "__typename"];
 
+/// How deep selection sets and fragment spreads may nest, as the executor recurses: the
+/// depth limit, and never less than 32 (what async-graphql allows by default), since depth
+/// counts fields only.
+pub fn recursion_limit(limits: &Limits) -> usize {
+    limits.max_depth.max(32)
+}
+
 /// Installs the guard with the configured limits.
 pub struct Guard {
     /// Depth and complexity limits.
     pub limits: Limits,
     /// Whether to add `extensions.sqlStatements` to responses.
     pub report_statements: bool,
+    /// The sizes of the schema's introspection lists, known once the schema is built.
+    pub introspection: Arc<OnceLock<IntrospectionSizes>>,
 }
 
 impl ExtensionFactory for Guard {
@@ -45,6 +63,8 @@ impl ExtensionFactory for Guard {
         Arc::new(GuardExtension {
             limits: self.limits,
             report_statements: self.report_statements,
+            introspection: self.introspection.get().copied().unwrap_or_default(),
+            introspection_extra: Mutex::new(0),
             cost: Mutex::new(None),
             db: Mutex::new(None),
             field_errors: Arc::default(),
@@ -55,6 +75,9 @@ impl ExtensionFactory for Guard {
 struct GuardExtension {
     limits: Limits,
     report_statements: bool,
+    introspection: IntrospectionSizes,
+    /// What the complexity of the request's introspection lists adds to async-graphql's count.
+    introspection_extra: Mutex<usize>,
     cost: Mutex<Option<ValidationResult>>,
     /// The request's database handle, when its statements are reported.
     db: Mutex<Option<Db>>,
@@ -123,6 +146,7 @@ impl Extension for GuardExtension {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
+        check_size(&mut request, &self.limits).map_err(server_error)?;
         fill_omitted_variables(&mut request);
         if self.report_statements
             && let Some(db) = request
@@ -159,12 +183,20 @@ impl Extension for GuardExtension {
                 shape.aliases,
             )));
         }
-        if ctx.data_opt::<Viewer>().is_none()
-            && let Some(field) = first_private_root_field(&document)
-        {
+        let anonymous = ctx.data_opt::<Viewer>().is_none();
+        if anonymous && let Some(field) = first_private_root_field(&document) {
             return Err(server_error(AppError::unauthenticated(format!(
                 "a valid bearer token is required to query `{field}`"
             ))));
+        }
+        let introspection = IntrospectionCost::of(&document, &self.introspection);
+        if anonymous {
+            introspection
+                .check_anonymous(self.limits.max_anonymous_of_type_depth)
+                .map_err(server_error)?;
+        }
+        if let Ok(mut extra) = self.introspection_extra.lock() {
+            *extra = introspection.extra();
         }
         Ok(document)
     }
@@ -194,7 +226,9 @@ impl Extension for GuardExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
+        let mut result = next.run(ctx).await?;
+        let extra = self.introspection_extra.lock().map_or(0, |extra| *extra);
+        result.complexity = result.complexity.saturating_add(extra);
         if result.depth > self.limits.max_depth {
             return Err(vec![server_error(AppError::too_complex(
                 "depth",
@@ -214,6 +248,59 @@ impl Extension for GuardExtension {
         }
         Ok(result)
     }
+}
+
+/// Refuses a document whose size would make any later pass expensive, measuring it in time
+/// linear in its text; parses it (the parsed document stays on the request).
+///
+/// A document that does not parse for another reason is left to the executor, which reports
+/// the parse error.
+fn check_size(request: &mut Request, limits: &Limits) -> Result<(), AppError> {
+    let depth = |actual| AppError::too_complex("depth", limits.max_depth, actual);
+    let text_nesting = text_nesting(&request.query);
+    if text_nesting > MAX_TEXT_NESTING {
+        return Err(depth(text_nesting));
+    }
+    let document = match request.parsed_query() {
+        Ok(document) => document,
+        // The parser's own limit of nested selection sets.
+        Err(error) if error.message.contains("recursion limit exceeded") => {
+            return Err(depth(text_nesting));
+        }
+        Err(_) => return Ok(()),
+    };
+    let size = DocumentSize::of(document);
+    if let Some(fragment) = size.cycle {
+        return Err(AppError::bad_input(format!(
+            "fragment `{fragment}` spreads itself"
+        )));
+    }
+    if size.fields > limits.max_fields {
+        return Err(AppError::too_complex(
+            "fields",
+            limits.max_fields,
+            size.fields,
+        ));
+    }
+    if size.nesting > recursion_limit(limits) {
+        return Err(depth(size.nesting));
+    }
+    let measures = [
+        ("variables", limits.max_variables, size.variables),
+        ("directives", limits.max_directives, size.directives),
+    ];
+    if let Some((measure, limit, actual)) = measures
+        .into_iter()
+        .find(|(_, limit, actual)| actual > limit)
+    {
+        return Err(AppError::too_complex(measure, limit, actual));
+    }
+    if size.nul_in_text || request.variables.values().any(const_holds_nul) {
+        return Err(AppError::bad_input(
+            "strings must not contain the NUL character (\\u0000)",
+        ));
+    }
+    Ok(())
 }
 
 /// Gives declared but omitted variables without a default the value null.
@@ -254,6 +341,7 @@ fn ensure_code(error: &mut ServerError) {
         ErrorCode::QueryTooComplex
     } else if error.path.is_empty() || error.message.starts_with("Failed to parse") {
         // Parse and validation errors, and argument coercion: the client's document is wrong.
+        shorten(&mut error.message);
         ErrorCode::BadUserInput
     } else {
         tracing::error!(message = %error.message, path = ?error.path, "uncoded resolver error");
@@ -264,6 +352,32 @@ fn ensure_code(error: &mut ServerError) {
         .extensions
         .get_or_insert_with(Default::default)
         .set("code", code.as_str());
+}
+
+/// Longest message about a client's document: the parser quotes the offending line (and
+/// underlines it), which can be the whole document.
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// Drops the quoted lines of a long message, and cuts what remains to
+/// [`MAX_MESSAGE_CHARS`].
+fn shorten(message: &mut String) {
+    if message.len() <= MAX_MESSAGE_CHARS {
+        return;
+    }
+    let kept: Vec<&str> = message
+        .lines()
+        .filter(|line| line.len() <= MAX_MESSAGE_CHARS / 4)
+        .collect();
+    let mut short = kept.join("\n");
+    if short.len() > MAX_MESSAGE_CHARS {
+        let mut end = MAX_MESSAGE_CHARS;
+        while !short.is_char_boundary(end) {
+            end -= 1;
+        }
+        short.truncate(end);
+        short.push('…');
+    }
+    *message = short;
 }
 
 /// The first root field (through fragments) that is not introspection, in any operation.

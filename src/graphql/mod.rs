@@ -5,14 +5,16 @@
 
 pub mod context;
 pub mod document_shape;
+pub mod document_size;
 pub mod guard;
+pub mod introspection;
 pub mod loaders;
 pub mod node;
 pub mod pagination;
 pub mod persisted;
 pub mod scalars;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::{MergedObject, Request, Schema};
 
@@ -38,6 +40,7 @@ use crate::supervision::mutations::SupervisionMutation;
 use crate::targets::mutations::TargetsMutation;
 use crate::units::graphql::UnitsQuery;
 use guard::Guard;
+use introspection::IntrospectionSizes;
 use node::NodeQuery;
 
 /// The root query type.
@@ -70,17 +73,22 @@ pub type KinerjaSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema with `settings`, reading the time from `time` and live events from `hub`.
 pub fn build_schema(settings: Settings, time: Time, hub: Arc<Hub>) -> KinerjaSchema {
-    Schema::build(Query::default(), Mutation::default(), Subscription)
+    let introspection = Arc::new(OnceLock::new());
+    let schema = Schema::build(Query::default(), Mutation::default(), Subscription)
         .extension(Guard {
             limits: settings.limits,
             report_statements: settings.report_statements,
+            introspection: introspection.clone(),
         })
-        // The parser's own nesting guard; the guard above reports the real limits.
-        .limit_recursive_depth(settings.limits.max_depth.max(32))
+        // async-graphql's own nesting check; the guard refuses deeper documents first and
+        // reports the real limits.
+        .limit_recursive_depth(guard::recursion_limit(&settings.limits))
         .data(settings)
         .data(time)
         .data(hub)
-        .finish()
+        .finish();
+    let _ = introspection.set(IntrospectionSizes::of_sdl(&schema.sdl()));
+    schema
 }
 
 /// Attaches a fresh database handle and loaders (and the viewer, if any) to `request`.

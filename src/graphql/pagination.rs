@@ -3,6 +3,8 @@
 //! Cursors are opaque to clients; today they carry the offset of the row in the connection's
 //! order (`v1:<offset>`), so every `orderBy` pages the same way and `last`/`before` work too.
 //! A cursor from a different order or filter still decodes, and simply names a position.
+//! Only cursors this server could have issued decode: the canonical encoding of an offset
+//! from 0 to [`MAX_CURSOR_OFFSET`]; anything else is `BAD_USER_INPUT`.
 
 use async_graphql::SimpleObject;
 use async_graphql::connection::CursorType;
@@ -15,6 +17,9 @@ use crate::error::{AppError, AppResult};
 pub const MAX_PAGE_SIZE: i64 = 100;
 /// Page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: i64 = 20;
+/// Largest offset a cursor may name; far beyond any list, and small enough that a window's
+/// arithmetic (`offset + 1 + limit + 1`) never overflows.
+pub const MAX_CURSOR_OFFSET: i64 = i32::MAX as i64;
 
 /// A position in a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,11 +31,18 @@ impl CursorType for OffsetCursor {
     fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
         let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| "invalid cursor")?;
         let text = std::str::from_utf8(&bytes).map_err(|_| "invalid cursor")?;
-        text.strip_prefix("v1:")
+        let cursor = text
+            .strip_prefix("v1:")
             .and_then(|n| n.parse::<i64>().ok())
-            .filter(|n| *n >= 0)
+            .filter(|n| (0..=MAX_CURSOR_OFFSET).contains(n))
             .map(OffsetCursor)
-            .ok_or("invalid cursor")
+            .ok_or("invalid cursor")?;
+        // One spelling per position: `v1:007`, `v1:+7` or other encodings of the same
+        // bytes are not cursors this server issued.
+        if cursor.encode_cursor() != s {
+            return Err("invalid cursor");
+        }
+        Ok(cursor)
     }
 
     fn encode_cursor(&self) -> String {
@@ -405,6 +417,45 @@ mod tests {
             ..PageArgs::default()
         };
         assert_eq!(code(negative), "BAD_USER_INPUT");
+    }
+
+    #[test]
+    fn only_issued_cursors_decode() {
+        let encoded = |text: &str| URL_SAFE_NO_PAD.encode(text);
+        for bad in [
+            encoded("v1:9223372036854775807"),
+            encoded(&format!("v1:{}", MAX_CURSOR_OFFSET + 1)),
+            encoded("v1:-1"),
+            encoded("v1:007"),
+            encoded("v1:+7"),
+            encoded("v1: 7"),
+            encoded("v2:7"),
+            encoded("v1:"),
+            format!("{}==", encoded("v1:7")),
+            "djE6Nw=".to_owned(),
+            "v1:7".to_owned(),
+            String::new(),
+        ] {
+            assert!(OffsetCursor::decode_cursor(&bad).is_err(), "{bad:?}");
+            for (after, before) in [(Some(bad.clone()), None), (None, Some(bad.clone()))] {
+                let args = PageArgs {
+                    first: Some(1),
+                    after,
+                    before,
+                    ..PageArgs::default()
+                };
+                assert_eq!(args.plan().unwrap_err().code().as_str(), "BAD_USER_INPUT");
+            }
+        }
+        let last = OffsetCursor(MAX_CURSOR_OFFSET).encode_cursor();
+        assert_eq!(
+            OffsetCursor::decode_cursor(&last),
+            Ok(OffsetCursor(MAX_CURSOR_OFFSET))
+        );
+        let plan = PageArgs::forward(Some(100), Some(last)).plan().unwrap();
+        let window = plan.window(None);
+        assert_eq!(window.offset, MAX_CURSOR_OFFSET + 1);
+        assert!(window.offset.checked_add(window.limit + 1).is_some());
     }
 
     #[test]

@@ -1,3 +1,5 @@
-//! The hostile-input suite: a table of attacks per area, each with its expected code.
+//! The hostile-input suite: a table of attacks per area, each with its expected code, and a
+//! fuzz property over generated documents and bodies.
 
+mod documents;
 mod transport;

@@ -154,3 +154,36 @@ async fn nested_connections_page_per_parent() {
     assert_eq!(rest_page["pageInfo"]["hasNextPage"], false);
     assert_eq!(rest_page["pageInfo"]["hasPreviousPage"], true);
 }
+
+#[tokio::test]
+async fn nested_total_count_does_not_change_with_the_page() {
+    let app = TestApp::new().await;
+    let q = "query ($after: String) { units(first: 100) { edges { node { code
+               asns(first: 2, after: $after) { totalCount edges { cursor } } } } } }";
+    let totals = |body: &Value| -> Vec<(String, i64)> {
+        body["units"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let node = &e["node"];
+                (
+                    node["code"].as_str().unwrap().to_owned(),
+                    node["asns"]["totalCount"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let first = data(app.query(personas::GURU, q, json!({})).await);
+    let expected = totals(&first);
+    assert!(expected.iter().any(|(_, total)| *total > 2));
+    // Pages inside, at the end of and past every unit's list report the same counts.
+    for offset in [0, 1, 2, 5, 50, 10_000] {
+        let after = kinerja_cursor(offset);
+        let page = data(
+            app.query(personas::GURU, q, json!({ "after": after }))
+                .await,
+        );
+        assert_eq!(totals(&page), expected, "after offset {offset}");
+    }
+}
