@@ -481,6 +481,11 @@ async fn graphql_get(
 /// Whether the operation a request would run is a mutation (unparsable documents are left to
 /// the executor, which reports them).
 fn is_mutation(request: &mut Request) -> bool {
+    // A document too deeply nested to parse safely is left to the executor's guard, which
+    // refuses it before anything parses it.
+    if !crate::graphql::document_size::parses_safely(&request.query) {
+        return false;
+    }
     let wanted = request.operation_name.clone();
     let wanted = wanted.as_deref();
     // Parsed once: the document stays on the request for the executor.

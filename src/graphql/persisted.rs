@@ -87,8 +87,10 @@ pub async fn resolve(
             "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query",
         ));
     }
-    // Only documents that parse are worth keeping; the executor reports the others.
+    // Only documents that parse are worth keeping; the executor reports the others (and the
+    // guard refuses those too deeply nested to parse safely before anything parses them).
     if let Some(registrant) = registrant
+        && super::document_size::parses_safely(&request.query)
         && async_graphql::parser::parse_query(&request.query).is_ok()
     {
         register(&mut conn, &hash, &request.query, registrant).await?;
