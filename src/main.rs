@@ -23,7 +23,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (creates the database and runs pending migrations first).
-    Serve(ServeConfig),
+    Serve(Box<ServeConfig>),
     /// Create the database if missing and run pending migrations.
     Migrate,
     /// Load a data set into the database (which must be empty of it).

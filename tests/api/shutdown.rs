@@ -55,6 +55,13 @@ impl Server {
         }
     }
 
+    /// A token the binary accepts: it reads the machine's clock, not the test app's.
+    fn token(&self, nip: &str) -> String {
+        kinerja::auth::jwt::JwtKeys::hs256(SECRET)
+            .issue(nip, 3600)
+            .unwrap()
+    }
+
     fn signal(&self, signal: &str) {
         let status = Command::new("kill")
             .args([signal, &self.child.id().to_string()])
@@ -90,7 +97,7 @@ impl Drop for Server {
 /// Sends a request that waits for `lock`'s table, and waits until it does.
 async fn in_flight(app: &TestApp, server: &Server) -> TcpStream {
     let mut stream = TcpStream::connect(server.addr).await.unwrap();
-    let token = app.token(personas::GURU);
+    let token = server.token(personas::GURU);
     stream
         .write_all(&post_bytes(Some(&token), VIEWER))
         .await
@@ -111,7 +118,7 @@ async fn sigterm_drains_requests_and_sockets_and_exits_0() {
         "graphql-transport-ws".parse().unwrap(),
     );
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let token = app.token(personas::PERAWAT);
+    let token = server.token(personas::PERAWAT);
     let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } });
     futures_util::SinkExt::send(&mut socket, Message::Text(init.to_string().into()))
         .await
