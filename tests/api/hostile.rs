@@ -2,4 +2,6 @@
 //! fuzz property over generated documents and bodies.
 
 mod documents;
+mod fuzz;
+mod grammar;
 mod transport;
