@@ -158,12 +158,7 @@ async fn a_database_outage_is_503_and_the_server_recovers_without_losing_events(
     let token = app.token(personas::GURU);
     send(&mut socket, json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } })).await;
     assert_eq!(next_json(&mut socket).await, json!({ "close": 1013 }));
-    let metrics = reqwest::get(app.http("/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("kinerja_graphql_requests_total{status=\"5xx\"} 3"),
         "{metrics}"

@@ -47,16 +47,29 @@ async fn subscribe(app: &TestApp, nip: &str, query: &str, variables: Value) -> S
     socket
 }
 
-/// The next text message within `wait`, if any.
-async fn maybe_next(socket: &mut Socket, wait: Duration) -> Option<Value> {
+/// The next text message within `wait`; a close, the end of the stream or silence fails.
+async fn next_message(socket: &mut Socket, wait: Duration) -> Value {
     loop {
         match tokio::time::timeout(wait, socket.next()).await {
-            Err(_) => return None,
-            Ok(Some(Ok(Message::Text(text)))) => return Some(serde_json::from_str(&text).unwrap()),
+            Err(_) => panic!("no message within {wait:?}"),
+            Ok(Some(Ok(Message::Text(text)))) => return serde_json::from_str(&text).unwrap(),
+            Ok(Some(Ok(Message::Close(frame)))) => panic!("the socket closed: {frame:?}"),
             Ok(Some(Ok(_))) => continue,
-            Ok(_) => return None,
+            Ok(other) => panic!("the stream ended: {other:?}"),
         }
     }
+}
+
+/// Proves nothing else is pending for `socket`: one more event is written, and it must be the
+/// next message (a duplicate, a stray error or a closed socket fail here, where waiting for
+/// silence would not).
+async fn nothing_more(app: &TestApp, evaluation: i64, socket: &mut Socket) {
+    let probe = insert_events(app, evaluation, 1, test_now()).await;
+    assert_eq!(
+        delivered_ids(socket, 1).await,
+        probe,
+        "the probe comes next"
+    );
 }
 
 async fn wait_until_listening(app: &TestApp) {
@@ -129,9 +142,7 @@ async fn insert_events(
 async fn delivered_ids(socket: &mut Socket, count: usize) -> Vec<i64> {
     let mut ids = Vec::with_capacity(count);
     while ids.len() < count {
-        let message = maybe_next(socket, Duration::from_secs(20))
-            .await
-            .unwrap_or_else(|| panic!("only {} of {count} events arrived", ids.len()));
+        let message = next_message(socket, Duration::from_secs(20)).await;
         assert_eq!(message["type"], "next", "{message}");
         let event = &message["payload"]["data"]["evaluationPublished"];
         assert!(event["evaluation"]["id"].is_string(), "{message}");
@@ -163,19 +174,11 @@ async fn thousands_of_waiting_events_are_replayed_in_order_exactly_once() {
     )
     .await;
     assert_eq!(delivered_ids(&mut socket, 2500).await, waiting);
-    // The hub broadcast the same events while the replay ran: none comes a second time.
-    assert_eq!(
-        maybe_next(&mut socket, Duration::from_millis(800)).await,
-        None
-    );
-
-    // Live events still arrive after the replay, once each.
+    // The hub broadcast the same events while the replay ran: none comes a second time, so
+    // the live events written now are the very next messages, once each.
     let live = insert_events(&app, evaluation, 3, test_now()).await;
     assert_eq!(delivered_ids(&mut socket, 3).await, live);
-    assert_eq!(
-        maybe_next(&mut socket, Duration::from_millis(500)).await,
-        None
-    );
+    nothing_more(&app, evaluation, &mut socket).await;
 }
 
 #[tokio::test]
@@ -202,10 +205,7 @@ async fn events_written_during_a_replay_follow_it_once_in_order() {
     let delivered = delivered_ids(&mut socket, expected.len()).await;
     assert_eq!(delivered.len(), 2700);
     assert_eq!(delivered, expected, "every event once, in id order");
-    assert_eq!(
-        maybe_next(&mut socket, Duration::from_millis(800)).await,
-        None
-    );
+    nothing_more(&app, evaluation, &mut socket).await;
 }
 
 #[tokio::test]
@@ -222,9 +222,7 @@ async fn a_cursor_at_the_newest_event_goes_live_and_one_past_it_is_refused() {
         json!({ "after": cursor(newest + 1000) }),
     )
     .await;
-    let refused = maybe_next(&mut future, Duration::from_secs(5))
-        .await
-        .expect("a refusal");
+    let refused = next_message(&mut future, Duration::from_secs(5)).await;
     let refused = error(&refused);
     assert_eq!(refused["extensions"]["code"], "BAD_USER_INPUT", "{refused}");
     assert_eq!(refused["extensions"]["reason"], "CURSOR_UNKNOWN");
@@ -236,16 +234,10 @@ async fn a_cursor_at_the_newest_event_goes_live_and_one_past_it_is_refused() {
         json!({ "after": cursor(newest) }),
     )
     .await;
-    assert_eq!(
-        maybe_next(&mut current, Duration::from_millis(500)).await,
-        None
-    );
+    // Nothing is replayed: the live events written now are the first messages.
     let live = insert_events(&app, evaluation, 2, test_now()).await;
     assert_eq!(delivered_ids(&mut current, 2).await, live);
-    assert_eq!(
-        maybe_next(&mut current, Duration::from_millis(500)).await,
-        None
-    );
+    nothing_more(&app, evaluation, &mut current).await;
 }
 
 #[tokio::test]
@@ -275,9 +267,7 @@ async fn a_cursor_older_than_the_retention_is_refused_not_skipped() {
         json!({ "after": cursor(old[4]) }),
     )
     .await;
-    let message = maybe_next(&mut behind, Duration::from_secs(5))
-        .await
-        .expect("a refusal");
+    let message = next_message(&mut behind, Duration::from_secs(5)).await;
     let refused = error(&message);
     assert_eq!(refused["extensions"]["code"], "NOT_FOUND", "{refused}");
     assert_eq!(refused["extensions"]["reason"], "CURSOR_EXPIRED");
@@ -292,10 +282,7 @@ async fn a_cursor_older_than_the_retention_is_refused_not_skipped() {
     )
     .await;
     assert_eq!(delivered_ids(&mut edge, 10).await, kept);
-    assert_eq!(
-        maybe_next(&mut edge, Duration::from_millis(500)).await,
-        None
-    );
+    nothing_more(&app, evaluation, &mut edge).await;
 }
 
 /// Runs `query` as a subscription in-process as the perawat on `schema`; returns the stream

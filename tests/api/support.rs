@@ -337,6 +337,16 @@ impl TestApp {
         self.run(Some(nip), query, variables).await.0
     }
 
+    /// The text of the test server's `/metrics`.
+    pub async fn metrics(&self) -> String {
+        reqwest::get(self.http("/metrics"))
+            .await
+            .expect("GET /metrics")
+            .text()
+            .await
+            .expect("metrics text")
+    }
+
     /// `http://…/path` of the test server.
     pub fn http(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)

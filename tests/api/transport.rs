@@ -187,14 +187,7 @@ async fn service_endpoints() {
         .send()
         .await
         .unwrap();
-    let metrics = client
-        .get(app.http("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("kinerja_graphql_requests_total{status=\"2xx\"} 1"),
         "{metrics}"
@@ -419,14 +412,7 @@ async fn metrics_count_every_response_under_its_real_status() {
         [200, 400, 401, 415, 406, 413, 405, 504]
     );
 
-    let metrics = client
-        .get(app.http("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     for line in [
         "kinerja_graphql_requests_total{status=\"2xx\"} 1",
         "kinerja_graphql_requests_total{status=\"4xx\"} 6",

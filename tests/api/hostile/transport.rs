@@ -260,12 +260,7 @@ async fn transport_attacks_end_with_their_expected_outcome() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 
     // The server still answers, and no socket is left waiting for its connection_init.
-    let metrics = reqwest::get(app.http("/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("kinerja_ws_unauthenticated_sockets 0"),
         "{metrics}"
