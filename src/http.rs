@@ -15,6 +15,7 @@
 //! shutdown grace is over, its SQL statements are cancelled before it is dropped.
 //! `/metrics` counts every `/graphql` response under its real status.
 
+mod media;
 mod metrics;
 mod serve;
 pub mod websocket;
@@ -23,8 +24,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_graphql::Request;
 use async_graphql::parser::types::OperationType;
-use async_graphql::{Request, Response, ServerError};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -41,6 +42,10 @@ use crate::config::{Limits, Transport};
 use crate::db::{Db, PgPool};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::graphql::{KinerjaSchema, persisted, prepare};
+use media::{
+    JSON, MediaType, error_response, json_response, negotiate, not_acceptable, status_for,
+    status_of,
+};
 pub use metrics::Metrics;
 pub use serve::serve;
 
@@ -110,132 +115,6 @@ async fn count_response(
         state.metrics.record(response.status());
     }
     response
-}
-
-const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
-const JSON: &str = "application/json";
-
-/// The response media type the client accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum MediaType {
-    GraphqlResponseJson,
-    Json,
-}
-
-/// Picks the response media type from `Accept`; `None` when nothing acceptable is offered.
-fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
-    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return Some(MediaType::Json);
-    };
-    let ranges: Vec<&str> = accept
-        .split(',')
-        .map(|range| range.split(';').next().unwrap_or("").trim())
-        .collect();
-    if ranges
-        .iter()
-        .any(|r| r.eq_ignore_ascii_case(GRAPHQL_RESPONSE_JSON))
-    {
-        return Some(MediaType::GraphqlResponseJson);
-    }
-    ranges
-        .iter()
-        .any(|r| {
-            r.eq_ignore_ascii_case(JSON)
-                || *r == "*/*"
-                || r.eq_ignore_ascii_case("application/*")
-                || r.is_empty()
-        })
-        .then_some(MediaType::Json)
-}
-
-/// A GraphQL-shaped error body with `status`.
-fn error_response(status: StatusCode, media: MediaType, err: AppError) -> axum::response::Response {
-    let response = Response::from_errors(vec![err.into_server_error()]);
-    let mut http = json_response(status, media, &response);
-    if status == StatusCode::UNAUTHORIZED {
-        http.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer error=\"invalid_token\""),
-        );
-    }
-    http
-}
-
-fn json_response(
-    status: StatusCode,
-    media: MediaType,
-    body: &Response,
-) -> axum::response::Response {
-    let content_type = match media {
-        MediaType::GraphqlResponseJson => GRAPHQL_RESPONSE_JSON,
-        MediaType::Json => JSON,
-    };
-    match serde_json::to_vec(body) {
-        Ok(bytes) => (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response(),
-        Err(err) => {
-            AppError::internal(err);
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
-/// The status of an executed response: an error the client should retry later makes it 503
-/// (`SERVICE_UNAVAILABLE`) or 504 (`TIMEOUT`) with either media type; otherwise request errors
-/// (nothing executed) are 4xx with `application/graphql-response+json`, and with
-/// `application/json` every GraphQL result is 200.
-fn status_of(media: MediaType, response: &Response) -> StatusCode {
-    if response
-        .errors
-        .iter()
-        .any(|e| has_code(e, ErrorCode::ServiceUnavailable))
-    {
-        return StatusCode::SERVICE_UNAVAILABLE;
-    }
-    if response
-        .errors
-        .iter()
-        .any(|e| has_code(e, ErrorCode::Timeout))
-    {
-        return StatusCode::GATEWAY_TIMEOUT;
-    }
-    let request_error = response.data == async_graphql::Value::Null
-        && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty());
-    match (media, request_error) {
-        (MediaType::GraphqlResponseJson, true) => {
-            if response
-                .errors
-                .iter()
-                .any(|e| has_code(e, ErrorCode::Unauthenticated))
-            {
-                StatusCode::UNAUTHORIZED
-            } else {
-                StatusCode::BAD_REQUEST
-            }
-        }
-        _ => StatusCode::OK,
-    }
-}
-
-/// The status of an error that ends a request before execution; `other` for codes that are
-/// the client's fault.
-fn status_for(err: &AppError, other: StatusCode) -> StatusCode {
-    match err.code() {
-        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorCode::Timeout => StatusCode::GATEWAY_TIMEOUT,
-        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorCode::PersistedQueryNotFound => StatusCode::OK,
-        _ => other,
-    }
-}
-
-fn has_code(error: &ServerError, code: ErrorCode) -> bool {
-    error
-        .extensions
-        .as_ref()
-        .and_then(|ext| ext.get("code"))
-        .is_some_and(|value| *value == async_graphql::Value::from(code.as_str()))
 }
 
 /// Verifies the bearer token, if any, and loads the viewer through `db`.
@@ -499,14 +378,6 @@ fn is_mutation(request: &mut Request) -> bool {
         };
         selected && operation.node.ty == OperationType::Mutation
     })
-}
-
-fn not_acceptable() -> axum::response::Response {
-    (
-        StatusCode::NOT_ACCEPTABLE,
-        "accepted media types: application/graphql-response+json, application/json",
-    )
-        .into_response()
 }
 
 async fn graphiql() -> Html<String> {

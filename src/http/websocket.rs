@@ -23,21 +23,25 @@
 //!   them); a subscriber that falls behind the event hub is dropped rather than buffered
 //!   without limit.
 
-use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use async_graphql::http::{ClientMessage, WebSocketProtocols, WsMessage};
 use async_graphql::{Data, Executor, Request, Response};
 use axum::extract::FromRequestParts;
-use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use futures_util::stream::{BoxStream, StreamExt};
 use futures_util::{SinkExt, future};
+
+mod caps;
+mod protocol;
+
+pub use caps::{PendingSlot, PendingSockets, SocketRegistry};
 
 use super::{AppState, authenticate_bearer};
 use crate::db::{Db, PgPool};
@@ -45,6 +49,9 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::{KinerjaSchema, prepare};
 use crate::ids::AsnId;
+use crate::live::budget::SubscriptionBudget;
+use caps::SocketSlot;
+use protocol::{Ledger, close_frame, completed_id, protocol_close_code, read_error_close};
 
 /// How long a closing socket may take to send its close frame.
 const CLOSE_GRACE: Duration = Duration::from_secs(5);
@@ -53,77 +60,6 @@ const CLOSE_GRACE: Duration = Duration::from_secs(5);
 /// every wake-up); client messages are small, and a larger one is still read whole (the buffer
 /// grows for it).
 const READ_BUFFER: usize = 1024;
-
-/// Open sockets per ASN.
-#[derive(Debug, Default)]
-pub struct SocketRegistry(Mutex<HashMap<AsnId, usize>>);
-
-impl SocketRegistry {
-    /// Takes a slot for `asn`, if fewer than `max` are taken.
-    fn acquire(&self, asn: AsnId, max: usize) -> bool {
-        let Ok(mut open) = self.0.lock() else {
-            return false;
-        };
-        let count = open.entry(asn).or_default();
-        if *count >= max {
-            return false;
-        }
-        *count += 1;
-        true
-    }
-
-    /// Frees a slot of `asn`.
-    fn release(&self, asn: AsnId) {
-        if let Ok(mut open) = self.0.lock()
-            && let Some(count) = open.get_mut(&asn)
-        {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                open.remove(&asn);
-            }
-        }
-    }
-}
-
-/// The subscription budget of one socket, in its session data.
-#[derive(Debug, Clone)]
-pub struct SubscriptionBudget {
-    taken: Arc<AtomicUsize>,
-    max: usize,
-}
-
-/// Held by a running subscription; frees its slot when the subscription ends.
-pub struct SubscriptionSlot(Arc<AtomicUsize>);
-
-impl SubscriptionBudget {
-    /// A budget of `max` subscriptions.
-    pub fn new(max: usize) -> Self {
-        Self {
-            taken: Arc::default(),
-            max,
-        }
-    }
-
-    /// Takes a slot, or refuses beyond the maximum.
-    pub fn acquire(&self) -> AppResult<SubscriptionSlot> {
-        let taken = self.taken.fetch_add(1, Ordering::SeqCst);
-        if taken >= self.max {
-            self.taken.fetch_sub(1, Ordering::SeqCst);
-            return Err(AppError::too_complex(
-                "subscriptions per socket",
-                self.max,
-                taken + 1,
-            ));
-        }
-        Ok(SubscriptionSlot(self.taken.clone()))
-    }
-}
-
-impl Drop for SubscriptionSlot {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
 
 /// Runs each WebSocket operation with its own database handle and loader.
 #[derive(Clone)]
@@ -201,36 +137,6 @@ pub async fn upgrade(state: AppState, parts: &mut Parts) -> axum::response::Resp
         })
 }
 
-/// WebSockets that have not been initialised yet, across the instance.
-#[derive(Debug, Default)]
-pub struct PendingSockets(Arc<AtomicUsize>);
-
-/// A pending socket's place under the cap; freed when dropped.
-pub struct PendingSlot(Arc<AtomicUsize>);
-
-impl PendingSockets {
-    /// Takes a place if fewer than `max` are taken.
-    fn acquire(&self, max: usize) -> Option<PendingSlot> {
-        self.0
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |taken| {
-                (taken < max).then_some(taken + 1)
-            })
-            .ok()
-            .map(|_| PendingSlot(self.0.clone()))
-    }
-
-    /// Sockets waiting for their `connection_init` now.
-    pub fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for PendingSlot {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 /// The GraphQL sub-protocol the client offers first among those the server speaks.
 fn negotiate(parts: &Parts) -> Option<WebSocketProtocols> {
     parts
@@ -274,106 +180,6 @@ impl LastHeard {
         self.opened
             .elapsed()
             .saturating_sub(Duration::from_millis(self.at_ms.load(Ordering::Relaxed)))
-    }
-}
-
-/// What the reading side tells the protocol loop: whether the socket is initialised, the ids of
-/// its running operations, and the close frame of a violation it found.
-#[derive(Default)]
-struct Ledger {
-    initialised: AtomicBool,
-    /// Close code for a refused `connection_init` (4403, or 1013 when the database could not
-    /// be asked).
-    init_refusal: Mutex<Option<u16>>,
-    operations: Mutex<Operations>,
-    violation: Mutex<Option<CloseFrame>>,
-}
-
-#[derive(Default)]
-struct Operations {
-    /// Ids of operations running (subscribed and not completed).
-    running: HashSet<String>,
-    /// Ids the client completed whose `complete` echo the protocol has yet to send.
-    echoes: HashSet<String>,
-}
-
-impl Ledger {
-    fn violate(&self, code: u16, reason: impl Into<String>) {
-        if let Ok(mut violation) = self.violation.lock() {
-            violation.get_or_insert_with(|| close_frame(code, reason));
-        }
-    }
-
-    fn take_violation(&self) -> Option<CloseFrame> {
-        self.violation.lock().ok().and_then(|mut v| v.take())
-    }
-
-    /// Records a `subscribe`; false if an operation with `id` is still running.
-    fn subscribe(&self, id: &str) -> bool {
-        self.operations
-            .lock()
-            .is_ok_and(|mut ops| ops.running.insert(id.to_owned()))
-    }
-
-    /// Records a client's `complete`.
-    fn client_completed(&self, id: &str) {
-        if let Ok(mut ops) = self.operations.lock()
-            && ops.running.remove(id)
-        {
-            // The protocol answers a complete of a running operation with one of its own.
-            ops.echoes.insert(id.to_owned());
-        }
-    }
-
-    /// Records a `complete` the protocol sends.
-    fn server_completed(&self, id: &str) {
-        if let Ok(mut ops) = self.operations.lock()
-            && !ops.echoes.remove(id)
-        {
-            ops.running.remove(id);
-        }
-    }
-}
-
-/// The id of a `complete` message the protocol sends, if `text` is one (its other messages are
-/// not parsed).
-fn completed_id(text: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Complete {
-        id: String,
-    }
-    text.starts_with(r#"{"type":"complete""#)
-        .then(|| serde_json::from_str::<Complete>(text).ok())
-        .flatten()
-        .map(|complete| complete.id)
-}
-
-/// The longest close reason a close frame can carry (125 bytes of payload less the code).
-const MAX_CLOSE_REASON: usize = 123;
-
-/// A close frame whose reason is cut to [`MAX_CLOSE_REASON`] bytes on a character boundary.
-fn close_frame(code: u16, reason: impl Into<String>) -> CloseFrame {
-    let mut reason = reason.into();
-    if reason.len() > MAX_CLOSE_REASON {
-        let mut end = MAX_CLOSE_REASON;
-        while !reason.is_char_boundary(end) {
-            end -= 1;
-        }
-        reason.truncate(end);
-    }
-    CloseFrame {
-        code,
-        reason: reason.into(),
-    }
-}
-
-/// The close frame for a read error of the socket, if one can still be sent.
-fn read_error_close(err: axum::Error) -> Option<CloseFrame> {
-    match *err.into_inner().downcast::<tungstenite::Error>().ok()? {
-        tungstenite::Error::Capacity(capacity) => Some(close_frame(1009, capacity.to_string())),
-        tungstenite::Error::Protocol(protocol) => Some(close_frame(1002, protocol.to_string())),
-        tungstenite::Error::Utf8(_) => Some(close_frame(1007, "invalid UTF-8")),
-        _ => None,
     }
 }
 
@@ -573,20 +379,6 @@ fn client_messages<'a>(
     }
 }
 
-/// Maps a close code of the executor to the one graphql-transport-ws prescribes.
-fn protocol_close_code(code: u16, init_refusal: Option<u16>) -> u16 {
-    match code {
-        // A refused connection_init is Forbidden (or Try Again Later when the database could not
-        // be asked) …
-        1002 if init_refusal.is_some() => init_refusal.unwrap_or(4403),
-        // … any other unreadable message is an invalid message …
-        1002 => 4400,
-        // … and an operation before the acknowledgement is Unauthorized.
-        1011 => 4401,
-        other => other,
-    }
-}
-
 /// Authenticates a `connection_init` payload and takes a socket slot for the ASN.
 async fn init(state: &AppState, payload: serde_json::Value) -> AppResult<(Data, Session)> {
     let authorization = payload
@@ -622,93 +414,4 @@ async fn init(state: &AppState, payload: serde_json::Value) -> AppResult<(Data, 
         asn: session.asn,
     });
     Ok((data, session))
-}
-
-/// Frees the ASN's socket slot when the socket's session data is dropped.
-struct SocketSlot {
-    registry: Arc<SocketRegistry>,
-    asn: AsnId,
-}
-
-impl Drop for SocketSlot {
-    fn drop(&mut self) {
-        self.registry.release(self.asn);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn close_codes_follow_graphql_transport_ws() {
-        assert_eq!(protocol_close_code(1002, Some(4403)), 4403);
-        assert_eq!(protocol_close_code(1002, Some(1013)), 1013);
-        assert_eq!(protocol_close_code(1002, None), 4400);
-        assert_eq!(protocol_close_code(1011, None), 4401);
-        assert_eq!(protocol_close_code(4429, None), 4429);
-    }
-
-    #[test]
-    fn close_reasons_fit_a_close_frame() {
-        let frame = close_frame(
-            4409,
-            format!("Subscriber for {} already exists", "é".repeat(100)),
-        );
-        assert!(
-            frame.reason.len() <= MAX_CLOSE_REASON,
-            "{}",
-            frame.reason.len()
-        );
-        assert!(frame.reason.starts_with("Subscriber for éé"));
-        assert_eq!(close_frame(1000, "short").reason.as_str(), "short");
-    }
-
-    #[test]
-    fn complete_messages_are_recognised() {
-        assert_eq!(
-            completed_id(r#"{"type":"complete","id":"a\"b"}"#).as_deref(),
-            Some("a\"b")
-        );
-        assert_eq!(
-            completed_id(r#"{"type":"next","id":"1","payload":{}}"#),
-            None
-        );
-    }
-
-    #[test]
-    fn the_ledger_tracks_running_operations() {
-        let ledger = Ledger::default();
-        assert!(ledger.subscribe("1"));
-        assert!(!ledger.subscribe("1"));
-        // The client completes it; the protocol echoes the complete, and the id is free again.
-        ledger.client_completed("1");
-        assert!(ledger.subscribe("1"));
-        ledger.server_completed("1");
-        assert!(
-            !ledger.subscribe("1"),
-            "the echo of the first complete frees nothing"
-        );
-        // An operation that ends on its own frees its id.
-        ledger.server_completed("1");
-        assert!(ledger.subscribe("1"));
-    }
-
-    #[test]
-    fn budgets_cap_and_release() {
-        let budget = SubscriptionBudget::new(3);
-        let slots: Vec<_> = (0..3).map(|_| budget.acquire().unwrap()).collect();
-        assert!(budget.acquire().is_err());
-        drop(slots);
-        assert!(budget.acquire().is_ok());
-
-        let registry = SocketRegistry::default();
-        for _ in 0..2 {
-            assert!(registry.acquire(AsnId(1), 2));
-        }
-        assert!(!registry.acquire(AsnId(1), 2));
-        assert!(registry.acquire(AsnId(2), 2));
-        registry.release(AsnId(1));
-        assert!(registry.acquire(AsnId(1), 2));
-    }
 }

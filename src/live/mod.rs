@@ -10,6 +10,7 @@
 //! when it cannot deliver them it ends with an error saying so, and where resuming helps,
 //! `extensions.resumeAfter` is the cursor to subscribe again with ([`stream::events`]).
 
+pub mod budget;
 pub mod replay;
 pub mod stream;
 

@@ -63,7 +63,7 @@ where
         .clone();
     let after = after.as_deref().map(decode_cursor).transpose()?;
     let slot = ctx
-        .data_opt::<crate::http::websocket::SubscriptionBudget>()
+        .data_opt::<super::budget::SubscriptionBudget>()
         .map(|budget| budget.acquire())
         .transpose()?;
     // Without a cursor the subscription starts now: its receiver exists before this returns.
