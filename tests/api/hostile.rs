@@ -4,4 +4,6 @@
 mod documents;
 mod fuzz;
 mod grammar;
+mod persisted;
+mod tokens;
 mod transport;

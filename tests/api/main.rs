@@ -22,7 +22,7 @@ mod limits;
 mod live;
 mod matrix;
 mod pagination;
-mod persisted;
+pub mod persisted;
 mod replay;
 mod roles;
 mod schema_drift;
