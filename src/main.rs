@@ -101,16 +101,16 @@ async fn run(cli: Cli) -> AppResult<()> {
                 cli.db.db_pool_size,
                 config.transport.pool_timeouts(),
             )?;
-            if config.demo {
-                let report = seed::demo(&db::Db::new(pool.clone()), chrono::Utc::now()).await?;
-                tracing::info!("{report}");
-            }
             let offset =
                 kinerja::clock::offset_hours(config.rules.utc_offset_hours).ok_or_else(|| {
                     AppError::bad_input("KINERJA_UTC_OFFSET_HOURS must be within ±23")
                 })?;
             let time =
                 kinerja::clock::Time::new(std::sync::Arc::new(kinerja::clock::SystemClock), offset);
+            if config.demo {
+                let report = seed::demo(&db::Db::new(pool.clone()), time.now()).await?;
+                tracing::info!("{report}");
+            }
             spawn_sweeper(
                 pool.clone(),
                 time.clone(),

@@ -79,8 +79,10 @@ pub fn text_nesting(text: &str) -> usize {
 /// The measures of a parsed document that bound the work of every later pass.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DocumentSize {
-    /// Fields after expanding every fragment spread, in all operations, plus those of
-    /// fragment definitions no operation uses (saturating at `usize::MAX`).
+    /// Selections (fields, fragment spreads and inline fragments) after expanding every
+    /// fragment spread, in all operations, plus those of fragment definitions no operation
+    /// uses (saturating at `usize::MAX`). A spread counts itself besides what it expands to, so
+    /// spreads of fragments that select nothing measurable still add up.
     pub fields: usize,
     /// The deepest nesting of selection sets, a fragment spread counting as one level, the way
     /// the executor recurses; over operations and every fragment definition.
@@ -91,6 +93,8 @@ pub struct DocumentSize {
     pub directives: usize,
     /// A fragment that spreads itself, directly or through others.
     pub cycle: Option<String>,
+    /// A spread of a fragment the document does not define.
+    pub unknown_fragment: Option<String>,
     /// Whether a string value written in the document holds a NUL character.
     pub nul_in_text: bool,
 }
@@ -130,11 +134,13 @@ impl<'a> Own<'a> {
                     }
                 }
                 Selection::FragmentSpread(spread) => {
+                    self.fields += 1;
                     self.directives(&spread.node.directives);
                     self.spreads
                         .push((spread.node.fragment_name.node.as_str(), depth));
                 }
                 Selection::InlineFragment(inline) => {
+                    self.fields += 1;
                     self.directives(&inline.node.directives);
                     self.set(&inline.node.selection_set.node, depth + 1);
                 }
@@ -191,6 +197,12 @@ impl DocumentSize {
             nul_in_text: fragments.values().any(|own| own.nul),
             ..DocumentSize::default()
         };
+        size.unknown_fragment = fragments
+            .values()
+            .flat_map(|own| &own.spreads)
+            .map(|(name, _)| *name)
+            .find(|name| !fragments.contains_key(name))
+            .map(str::to_owned);
         let mut states: HashMap<&str, State> = HashMap::with_capacity(fragments.len());
         let mut used: HashSet<&str> = HashSet::new();
         for (_, operation) in document.operations.iter() {
@@ -200,6 +212,14 @@ impl DocumentSize {
             size.variables = size.variables.max(operation.variable_definitions.len());
             size.directives += own.directives;
             size.nul_in_text |= own.nul;
+            if size.unknown_fragment.is_none() {
+                size.unknown_fragment = own
+                    .spreads
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .find(|name| !fragments.contains_key(name))
+                    .map(str::to_owned);
+            }
             for (name, _) in &own.spreads {
                 expand(name, &fragments, &mut states, &mut size.cycle);
             }
@@ -341,20 +361,44 @@ mod tests {
     #[test]
     fn counts_fields_after_expansion() {
         assert_eq!(size("{ a b { c d { e } } }").fields, 5);
+        // A field, three spreads and an inline fragment, and F's three fields three times.
         assert_eq!(
             size("{ a ...F ...F ... on Q { ...F } } fragment F on Q { b c { d } }").fields,
-            1 + 3 * 3
+            5 + 3 * 3
         );
         assert_eq!(size("query A { a } query B { b c }").fields, 3);
-        assert_eq!(size(&bomb(3)).fields, 8);
-        assert_eq!(size(&bomb(30)).fields, 1 << 30);
+        // Each level's two spreads and twice the level below: 3·2ⁿ − 1 in all.
+        assert_eq!(size(&bomb(3)).fields, 3 * 8 - 1);
+        assert_eq!(size(&bomb(30)).fields, 3 * (1 << 30) - 1);
         assert_eq!(size(&bomb(70)).fields, usize::MAX);
     }
 
     #[test]
+    fn spreads_count_even_when_they_expand_to_nothing() {
+        // The last level spreads a fragment that does not exist: the spreads alone double.
+        let mut query = "{ ...F0 }".to_owned();
+        for level in 0..30 {
+            query.push_str(&format!(
+                " fragment F{level} on Query {{ ...F{next} ...F{next} }}",
+                next = level + 1
+            ));
+        }
+        query.push_str(" fragment F30 on Query { ...Nope ...Nope }");
+        let s = size(&query);
+        assert_eq!(s.unknown_fragment.as_deref(), Some("Nope"));
+        assert!(s.fields > 1 << 30, "{}", s.fields);
+        assert_eq!(
+            size("{ ...Missing }").unknown_fragment.as_deref(),
+            Some("Missing")
+        );
+        assert_eq!(size(&bomb(3)).unknown_fragment, None);
+    }
+
+    #[test]
     fn counts_unused_fragments_once() {
+        // U's two spreads and F twice; F itself once more, as no operation uses it.
         let s = size("{ a } fragment U on Q { ...F ...F } fragment F on Q { b c }");
-        assert_eq!(s.fields, 1 + 4 + 2);
+        assert_eq!(s.fields, 1 + (2 + 2 * 2) + 2);
     }
 
     #[test]

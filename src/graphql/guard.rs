@@ -256,20 +256,37 @@ impl Extension for GuardExtension {
 /// A document that does not parse for another reason is left to the executor, which reports
 /// the parse error.
 fn check_size(request: &mut Request, limits: &Limits) -> Result<(), AppError> {
-    let depth = |actual| AppError::too_complex("depth", limits.max_depth, actual);
     let text_nesting = text_nesting(&request.query);
     if text_nesting > MAX_TEXT_NESTING {
-        return Err(depth(text_nesting));
+        return Err(AppError::too_complex(
+            "depth",
+            MAX_TEXT_NESTING,
+            text_nesting,
+        ));
     }
-    let document = match request.parsed_query() {
-        Ok(document) => document,
-        // The parser's own limit of nested selection sets.
-        Err(error) if error.message.contains("recursion limit exceeded") => {
-            return Err(depth(text_nesting));
+    if request.parsed_query().is_err() {
+        // The parser's own limit of nested selection sets is the client's depth; any other
+        // parse error is the executor's to report. (The request keeps only a message of its
+        // parse error, so the rare failing document is parsed once more for the kind.)
+        let parsed = async_graphql::parser::parse_query(&request.query);
+        if let Err(async_graphql::parser::Error::RecursionLimitExceeded) = parsed {
+            return Err(AppError::too_complex(
+                "depth",
+                limits.max_depth,
+                text_nesting,
+            ));
         }
-        Err(_) => return Ok(()),
+        return Ok(());
+    }
+    let Ok(document) = request.parsed_query() else {
+        return Ok(());
     };
     let size = DocumentSize::of(document);
+    if let Some(fragment) = size.unknown_fragment {
+        return Err(AppError::bad_input(format!(
+            "unknown fragment `{fragment}`"
+        )));
+    }
     if let Some(fragment) = size.cycle {
         return Err(AppError::bad_input(format!(
             "fragment `{fragment}` spreads itself"
@@ -283,7 +300,11 @@ fn check_size(request: &mut Request, limits: &Limits) -> Result<(), AppError> {
         ));
     }
     if size.nesting > recursion_limit(limits) {
-        return Err(depth(size.nesting));
+        return Err(AppError::too_complex(
+            "depth",
+            recursion_limit(limits),
+            size.nesting,
+        ));
     }
     let measures = [
         ("variables", limits.max_variables, size.variables),

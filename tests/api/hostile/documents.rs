@@ -95,6 +95,34 @@ fn attacks() -> Vec<Attack> {
             too_complex,
             Some("fields"),
         ),
+        // The last level spreads fragments that do not exist: its spreads still double, and an
+        // unknown fragment is refused before anything walks the document.
+        refused(
+            "fragment bomb ending in an unknown fragment, anonymous",
+            Anonymous,
+            fragment_bomb(30).replace(
+                "fragment F30 on Query { __typename }",
+                "fragment F30 on Query { ...Nope ...Nope }",
+            ),
+            bad,
+            None,
+        ),
+        refused(
+            "fragment bomb of spreads only (fragments that select nothing else)",
+            Token,
+            {
+                let mut query = "{ ...E0 }".to_owned();
+                for level in 0..30 {
+                    query.push_str(&format!(
+                        " fragment E{level} on Query {{ ...E{n} ...E{n} }}",
+                        n = level + 1
+                    ));
+                }
+                query + " fragment E30 on Query { ... on Query { __typename } }"
+            },
+            too_complex,
+            Some("fields"),
+        ),
         refused(
             "fragment bomb, 11 levels",
             Token,
@@ -136,6 +164,7 @@ fn attacks() -> Vec<Attack> {
             bad,
             None,
         ),
+        // Each unused fragment counts all it expands to: 1 + 2 + … + 1,000 selections.
         refused(
             "a chain of 1,000 fragments nobody uses",
             Token,
@@ -147,7 +176,7 @@ fn attacks() -> Vec<Attack> {
                 query + " fragment C1000 on Query { __typename }"
             },
             too_complex,
-            Some("depth"),
+            Some("fields"),
         ),
         // Aliases and width.
         refused(
@@ -493,7 +522,8 @@ async fn a_refused_fragment_bomb_runs_no_statement_beyond_the_viewer_lookup() {
     let ext = &body["errors"][0]["extensions"];
     assert_eq!(ext["code"], "QUERY_TOO_COMPLEX");
     assert_eq!(ext["measure"], "fields");
-    assert_eq!(ext["actual"], 1u64 << 30);
+    // Each level's two spreads and twice the level below: 3·2³⁰ − 1 selections.
+    assert_eq!(ext["actual"], 3 * (1u64 << 30) - 1);
     assert_eq!(statements, 1);
     let (body, statements) = app.run(None, &fragment_bomb(30), json!({})).await;
     assert_eq!(body["errors"][0]["extensions"]["measure"], "fields");
@@ -503,9 +533,9 @@ async fn a_refused_fragment_bomb_runs_no_statement_beyond_the_viewer_lookup() {
 #[tokio::test]
 async fn documents_within_the_limits_still_run() {
     let app = TestApp::new().await;
-    // 1,024 fields after expansion: within the limit.
+    // 3·2⁹ − 1 = 1,535 selections after expansion: within the limit.
     let body = data(
-        app.query(personas::GURU, &fragment_bomb(10), json!({}))
+        app.query(personas::GURU, &fragment_bomb(9), json!({}))
             .await,
     );
     assert_eq!(body["__typename"], "Query");
