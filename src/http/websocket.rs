@@ -12,10 +12,10 @@
 //!   `transport.max_unauthenticated_sockets` sockets of the instance may wait for their
 //!   `connection_init`; further upgrades, and upgrades while the server drains, are answered
 //!   503 `SERVICE_UNAVAILABLE`. Close reasons are cut to the 123 bytes a close frame holds.
-//! - The socket closes with 4401 when the token expires, and with 1001 when the server shuts
-//!   down (it is dropped when the shutdown grace is over). The server pings every
-//!   `limits.ws_ping_secs`; a socket that sends nothing, not even a pong, for
-//!   `limits.ws_idle_secs` is closed with 3008.
+//! - The socket closes with 4401 when the token expires (at `exp` plus the leeway the token
+//!   was accepted with), and with 1001 when the server shuts down (it is dropped when the
+//!   shutdown grace is over). The server pings every `limits.ws_ping_secs`; a socket that
+//!   sends nothing, not even a pong, for `limits.ws_idle_secs` is closed with 3008.
 //! - At most `limits.max_sockets_per_subject` sockets per ASN (a further `connection_init` is
 //!   refused with 4403) and `limits.max_subscriptions_per_socket` subscriptions per socket.
 //! - Each operation runs with its own database handle and loader; subscriptions' loaders cache
@@ -44,6 +44,7 @@ mod protocol;
 pub use caps::{PendingSlot, PendingSockets, SocketRegistry};
 
 use super::{AppState, authenticate_bearer};
+use crate::auth::jwt::LEEWAY_SECS;
 use crate::db::{Db, PgPool};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::graphql::loaders::Loaders;
@@ -303,7 +304,11 @@ async fn serve(
                             // Initialised: no longer counts against the pending cap.
                             pending = None;
                             awaiting_session = false;
-                            let left = exp.saturating_sub(state.keys.now_secs());
+                            // The token stays valid for the leeway past its `exp`, as
+                            // `connection_init` accepted it.
+                            let left = exp
+                                .saturating_add(LEEWAY_SECS)
+                                .saturating_sub(state.keys.now_secs());
                             if let Some(at) =
                                 tokio::time::Instant::now().checked_add(Duration::from_secs(left))
                             {

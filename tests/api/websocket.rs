@@ -113,10 +113,31 @@ async fn authenticated(app: &TestApp, token: &str) -> Socket {
 }
 
 #[tokio::test]
-async fn an_expired_token_ends_the_socket() {
+async fn a_token_serves_the_socket_through_its_leeway_and_its_expiry_ends_it() {
+    use kinerja::auth::jwt::LEEWAY_SECS;
     let app = TestApp::new().await;
-    let token = app.keys.issue(personas::PERAWAT, 2).unwrap();
+    let token = app.keys.issue(personas::PERAWAT, 60).unwrap();
+    // On the server's clock the token expired 2 s ago: within the leeway, so it is accepted,
+    // and the socket serves for the 3 s of leeway left.
+    app.clock
+        .advance(chrono::Duration::seconds(60 + LEEWAY_SECS as i64 - 3));
     let mut socket = authenticated(&app, &token).await;
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ viewer { nip } }" } }),
+    )
+    .await;
+    let next = next_json(&mut socket).await;
+    assert_eq!(
+        next["payload"]["data"]["viewer"]["nip"],
+        personas::PERAWAT,
+        "{next}"
+    );
+    assert_eq!(
+        next_json(&mut socket).await,
+        json!({ "id": "1", "type": "complete" })
+    );
+    // Then the leeway is over too.
     assert_eq!(next_json(&mut socket).await, json!({ "close": 4401 }));
 }
 
