@@ -212,6 +212,16 @@ impl Db {
         &self.pool
     }
 
+    /// Whether a statement runs on one of this handle's connections.
+    pub fn is_running(&self) -> bool {
+        self.checked_out.lock().is_ok_and(|checked_out| {
+            checked_out
+                .iter()
+                .filter_map(Weak::upgrade)
+                .any(|entry| entry.running.load(Ordering::SeqCst) > 0)
+        })
+    }
+
     /// Asks PostgreSQL to cancel the statements running on this handle's connections. Call it
     /// before dropping the work that uses them, so that no connection goes back to the pool
     /// with an abandoned statement still running on its backend. The connections it sends a

@@ -19,16 +19,21 @@
 //! - At most `limits.max_sockets_per_subject` sockets per ASN (a further `connection_init` is
 //!   refused with 4403) and `limits.max_subscriptions_per_socket` subscriptions per socket.
 //! - Each operation runs with its own database handle and loader; subscriptions' loaders cache
-//!   nothing between events. One task per socket reads and writes it (no queue between
-//!   them); a subscriber that falls behind the event hub is dropped rather than buffered
-//!   without limit.
+//!   nothing between events. A query or mutation may run for `transport.request_timeout_secs`
+//!   (then its answer is a `next` with `TIMEOUT`), and every operation that is dropped early
+//!   (the client completes it, the socket closes, the shutdown grace is over) has its running
+//!   statements cancelled first, as an HTTP request does. One task per socket reads and writes
+//!   it (no queue between them); a subscriber that falls behind the event hub is dropped
+//!   rather than buffered without limit.
 
+use std::future::Future;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use async_graphql::http::{ClientMessage, WebSocketProtocols, WsMessage};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, Executor, Request, Response};
 use axum::extract::FromRequestParts;
 use axum::extract::ws::{Message, WebSocketUpgrade};
@@ -37,12 +42,14 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use futures_util::stream::{BoxStream, StreamExt};
 use futures_util::{SinkExt, future};
+use tokio_util::sync::CancellationToken;
 
 mod caps;
 mod protocol;
 
 pub use caps::{PendingSlot, PendingSockets, SocketRegistry};
 
+use super::bounded::{CancelOnDrop, bounded};
 use super::{AppState, authenticate_bearer};
 use crate::auth::jwt::LEEWAY_SECS;
 use crate::db::{Db, PgPool};
@@ -62,26 +69,56 @@ const CLOSE_GRACE: Duration = Duration::from_secs(5);
 /// grows for it).
 const READ_BUFFER: usize = 1024;
 
-/// Runs each WebSocket operation with its own database handle and loader.
+/// Runs each WebSocket operation with its own database handle and loader, under the same
+/// bounds as an HTTP request (see [`super::bounded`]): a query or mutation gets the request
+/// timeout, and the statements of any operation are cancelled before it is dropped (its socket
+/// closed, the client completed it, the shutdown grace is over).
 #[derive(Clone)]
 struct PerOperation {
     schema: KinerjaSchema,
     pool: PgPool,
+    /// Seconds a query or mutation may run.
+    request_timeout_secs: u64,
+    /// Fires when the shutdown grace is over.
+    cancel: CancellationToken,
+}
+
+impl PerOperation {
+    /// The one response of `work` (a query or mutation using `db`), or its `TIMEOUT`,
+    /// `SERVICE_UNAVAILABLE` or `INTERNAL` when it is cut short.
+    async fn once(
+        &self,
+        db: Db,
+        work: impl Future<Output = Option<Response>> + Send + 'static,
+    ) -> Response {
+        let cancel = self.cancel.child_token();
+        match bounded(db, self.request_timeout_secs, cancel, work).await {
+            Ok(Some(response)) => response,
+            Ok(None) => Response::from_errors(vec![
+                AppError::internal("an operation ended without a response").into_server_error(),
+            ]),
+            Err(cut) => Response::from_errors(vec![cut.into_server_error()]),
+        }
+    }
 }
 
 impl Executor for PerOperation {
     async fn execute(&self, request: Request) -> Response {
         let db = Db::new(self.pool.clone());
-        self.schema.execute(prepare(request, db, None)).await
+        let schema = self.schema.clone();
+        let request = prepare(request, db.clone(), None);
+        self.once(db, async move { Some(schema.execute(request).await) })
+            .await
     }
 
     fn execute_stream(
         &self,
-        request: Request,
+        mut request: Request,
         session: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
+        let subscription = super::would_run(&mut request, OperationType::Subscription);
         let db = Db::new(self.pool.clone());
-        let request = prepare(request, db, None);
+        let request = prepare(request, db.clone(), None);
         if let Some(loaders) = request
             .data
             .get(&std::any::TypeId::of::<Loaders>())
@@ -89,12 +126,21 @@ impl Executor for PerOperation {
         {
             loaders.enable_all_cache(false);
         }
-        match session {
+        let mut responses = match session {
             Some(session) => self
                 .schema
                 .execute_stream_with_session_data(request, session),
             None => self.schema.execute_stream(request),
+        };
+        if subscription {
+            return CancelOnDrop::new(db, responses).boxed();
         }
+        // A query or mutation (or a document the executor refuses): one response.
+        let this = self.clone();
+        futures_util::stream::once(async move {
+            this.once(db, async move { responses.next().await }).await
+        })
+        .boxed()
     }
 }
 
@@ -212,6 +258,8 @@ async fn serve(
         let executor = PerOperation {
             schema: state.schema.clone(),
             pool: state.pool.clone(),
+            request_timeout_secs: state.transport.request_timeout_secs,
+            cancel: state.cancel.clone(),
         };
         let init_state = state.clone();
         let init_ledger = ledger.clone();

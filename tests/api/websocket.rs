@@ -319,3 +319,93 @@ async fn pongs_keep_a_socket_open_and_silence_closes_it() {
     // The other socket was not read, so it sent no pongs: it was closed for idleness.
     assert_eq!(next_json(&mut silent).await, json!({ "close": 3008 }));
 }
+
+#[tokio::test]
+async fn a_query_on_a_socket_gets_the_request_timeout_and_its_statement_is_cancelled() {
+    use crate::transport::{Lock, await_lock_waiters};
+    let app = crate::transport::app_with(kinerja::config::Transport {
+        request_timeout_secs: 1,
+        ..kinerja::config::Transport::default()
+    })
+    .await;
+    let mut socket = authenticated(&app, &app.token(personas::GURU)).await;
+    let lock = Lock::take(&app.url, "asn").await;
+    send(&mut socket, asn_query("1")).await;
+    let next = next_json(&mut socket).await;
+    assert_eq!(next["type"], "next", "{next}");
+    assert_eq!(
+        crate::support::codes(&next["payload"]),
+        ["TIMEOUT"],
+        "{next}"
+    );
+    let extensions = &next["payload"]["errors"][0]["extensions"];
+    assert_eq!(
+        (extensions["measure"].as_str(), extensions["limit"].as_u64()),
+        (Some("request"), Some(1))
+    );
+    assert_eq!(
+        next_json(&mut socket).await,
+        json!({ "id": "1", "type": "complete" })
+    );
+    // The lookup no longer waits for the lock: it was cancelled, not abandoned.
+    await_lock_waiters(&app.url, 0, std::time::Duration::from_secs(3)).await;
+    lock.release().await;
+    // The socket serves on.
+    send(&mut socket, asn_query("2")).await;
+    let next = next_json(&mut socket).await;
+    assert_eq!(
+        next["payload"]["data"]["asn"]["nip"],
+        personas::GURU,
+        "{next}"
+    );
+}
+
+#[tokio::test]
+async fn operations_a_client_completes_or_leaves_have_their_statements_cancelled() {
+    use crate::transport::{Lock, await_lock_waiters};
+    use std::time::Duration;
+    let app = TestApp::new().await;
+    crate::live::wait_until_listening(&app).await;
+    let token = app.token(personas::ADMIN);
+
+    // A query the client completes while its statement waits.
+    let mut socket = authenticated(&app, &token).await;
+    let lock = Lock::take(&app.url, "asn").await;
+    send(&mut socket, asn_query("1")).await;
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    send(&mut socket, json!({ "id": "1", "type": "complete" })).await;
+    assert_eq!(
+        next_json(&mut socket).await,
+        json!({ "id": "1", "type": "complete" })
+    );
+    await_lock_waiters(&app.url, 0, Duration::from_secs(3)).await;
+
+    // A query whose socket closes while its statement waits.
+    send(&mut socket, asn_query("2")).await;
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    drop(socket);
+    await_lock_waiters(&app.url, 0, Duration::from_secs(3)).await;
+    lock.release().await;
+
+    // A subscription whose socket closes while it replays the outbox.
+    let mut socket = authenticated(&app, &token).await;
+    let lock = Lock::take(&app.url, "events").await;
+    send(
+        &mut socket,
+        json!({ "id": "s", "type": "subscribe", "payload": {
+            "query": "subscription ($after: String) { appealFiled(after: $after) { cursor } }",
+            "variables": { "after": "ZXYxOjA" } } }),
+    )
+    .await;
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    drop(socket);
+    await_lock_waiters(&app.url, 0, Duration::from_secs(3)).await;
+    lock.release().await;
+}
+
+/// A query of the guru's record by NIP, which reads the `asn` table.
+fn asn_query(id: &str) -> Value {
+    json!({ "id": id, "type": "subscribe", "payload": {
+        "query": "query ($nip: String!) { asn(nip: $nip) { nip } }",
+        "variables": { "nip": personas::GURU } } })
+}
