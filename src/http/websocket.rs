@@ -17,7 +17,10 @@
 //!   shutdown grace is over). The server pings every `limits.ws_ping_secs`; a socket that
 //!   sends nothing, not even a pong, for `limits.ws_idle_secs` is closed with 3008.
 //! - At most `limits.max_sockets_per_subject` sockets per ASN (a further `connection_init` is
-//!   refused with 4403) and `limits.max_subscriptions_per_socket` subscriptions per socket.
+//!   refused with 4403), `limits.max_subscriptions_per_socket` subscriptions per socket and
+//!   `limits.max_operations_per_socket` operations running at once on a socket (subscriptions,
+//!   queries and mutations): a `subscribe` beyond it is answered with an `error` message
+//!   carrying `QUERY_TOO_COMPLEX` (`measure: operations per socket`) and never starts.
 //! - Each operation runs with its own database handle and loader; subscriptions' loaders cache
 //!   nothing between events. A query or mutation may run for `transport.request_timeout_secs`
 //!   (then its answer is a `next` with `TIMEOUT`), and every operation that is dropped early
@@ -59,7 +62,10 @@ use crate::graphql::{KinerjaSchema, prepare};
 use crate::ids::AsnId;
 use crate::live::budget::SubscriptionBudget;
 use caps::SocketSlot;
-use protocol::{Ledger, close_frame, completed_id, protocol_close_code, read_error_close};
+use protocol::{
+    Admission, Ledger, close_frame, completed_id, operation_error, protocol_close_code,
+    read_error_close,
+};
 
 /// How long a closing socket may take to send its close frame.
 const CLOSE_GRACE: Duration = Duration::from_secs(5);
@@ -195,6 +201,15 @@ fn negotiate(parts: &Parts) -> Option<WebSocketProtocols> {
         .find_map(|offered| WebSocketProtocols::from_str(offered.trim()).ok())
 }
 
+/// What the reading side of a socket admits.
+#[derive(Debug, Clone, Copy)]
+struct MessageLimits {
+    /// Largest message before `connection_init` is accepted.
+    init_max_bytes: usize,
+    /// Operations running at once.
+    max_operations: usize,
+}
+
 /// What the socket learned at `connection_init`.
 #[derive(Debug, Clone, Copy)]
 struct Session {
@@ -247,13 +262,19 @@ async fn serve(
 
     // The protocol runs until the client leaves (None) or the server closes the socket.
     let close = {
+        let max_operations = state.limits.max_operations_per_socket;
+        let (refusals_tx, mut refusals) = tokio::sync::mpsc::channel(1);
         // Borrowed, so that the closing handshake can read the client's close frame after the
         // protocol is done with the socket.
         let input = client_messages(
             &mut incoming,
             ledger.clone(),
             heard.clone(),
-            state.transport.ws_init_max_bytes,
+            MessageLimits {
+                init_max_bytes: state.transport.ws_init_max_bytes,
+                max_operations,
+            },
+            refusals_tx,
         );
         let executor = PerOperation {
             schema: state.schema.clone(),
@@ -328,6 +349,17 @@ async fn serve(
                         None => return,
                     },
                 },
+                Some(refusal) = refusals.recv() => {
+                    let error = AppError::too_complex(
+                        "operations per socket",
+                        max_operations,
+                        refusal.actual,
+                    );
+                    let text = operation_error(protocol, &refusal.id, error.into_server_error());
+                    if sink.send(Message::Text(text.into())).await.is_err() {
+                        break None;
+                    }
+                }
                 _ = ping.tick() => {
                     if heard.silent_for() >= idle_timeout {
                         break Some(close_frame(3008, "idle timeout"));
@@ -389,16 +421,31 @@ async fn serve(
     .await;
 }
 
+/// A `subscribe` refused because the socket runs as many operations as it may.
+struct Refusal {
+    id: String,
+    /// The operations the socket would run with it.
+    actual: usize,
+}
+
 /// The client's protocol messages. Every frame counts as a sign of life. The input ends (with
 /// the violation recorded in `ledger`) at a read error, at a message over `init_max_bytes`
 /// before the socket is initialised (1009), or at a `subscribe` whose id is still running
-/// (4409, as graphql-transport-ws prescribes).
+/// (4409, as graphql-transport-ws prescribes). A `subscribe` while `max_operations` run is
+/// not passed on: it goes to `refusals`, for the protocol loop to answer with an `error`
+/// message, and reading waits while a refusal is unanswered, so that a flood of them is held
+/// by the socket rather than in memory.
 fn client_messages<'a>(
     incoming: &'a mut futures_util::stream::SplitStream<axum::extract::ws::WebSocket>,
     ledger: Arc<Ledger>,
     heard: LastHeard,
-    init_max_bytes: usize,
+    limits: MessageLimits,
+    refusals: tokio::sync::mpsc::Sender<Refusal>,
 ) -> impl futures_util::Stream<Item = serde_json::Result<ClientMessage>> + Send + 'a {
+    let MessageLimits {
+        init_max_bytes,
+        max_operations,
+    } = limits;
     async_stream::stream! {
         while let Some(frame) = incoming.next().await {
             heard.touch();
@@ -420,10 +467,20 @@ fn client_messages<'a>(
             }
             let message = serde_json::from_slice::<ClientMessage>(&data);
             match &message {
-                Ok(ClientMessage::Start { id, .. }) if !ledger.subscribe(id) => {
-                    ledger.violate(4409, format!("Subscriber for {id} already exists"));
-                    break;
-                }
+                Ok(ClientMessage::Start { id, .. }) => match ledger.subscribe(id, max_operations) {
+                    Admission::Admitted => {}
+                    Admission::Duplicate => {
+                        ledger.violate(4409, format!("Subscriber for {id} already exists"));
+                        break;
+                    }
+                    Admission::OverCap { running } => {
+                        let refusal = Refusal { id: id.clone(), actual: running + 1 };
+                        if refusals.send(refusal).await.is_err() {
+                            break;
+                        }
+                        continue;
+                    }
+                },
                 Ok(ClientMessage::Stop { id }) => ledger.client_completed(id),
                 _ => {}
             }

@@ -409,3 +409,75 @@ fn asn_query(id: &str) -> Value {
         "query": "query ($nip: String!) { asn(nip: $nip) { nip } }",
         "variables": { "nip": personas::GURU } } })
 }
+
+#[tokio::test]
+async fn operations_beyond_the_cap_of_a_socket_are_refused_with_an_error_message() {
+    use crate::transport::{Lock, await_lock_waiters};
+    use std::time::Duration;
+    let app = TestApp::with_limits(kinerja::config::Limits {
+        max_operations_per_socket: 2,
+        ..kinerja::config::Limits::default()
+    })
+    .await;
+    let mut socket = authenticated(&app, &app.token(personas::GURU)).await;
+    // Two operations run: a subscription, and a query waiting for a lock.
+    send(
+        &mut socket,
+        json!({ "id": "s", "type": "subscribe",
+            "payload": { "query": "subscription { evaluationPublished { cursor } }" } }),
+    )
+    .await;
+    let lock = Lock::take(&app.url, "asn").await;
+    send(&mut socket, asn_query("q1")).await;
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+
+    // A third is refused before it starts; its id was never running, so it may come again.
+    for _ in 0..2 {
+        send(&mut socket, asn_query("q2")).await;
+        let error = next_json(&mut socket).await;
+        assert_eq!(
+            (&error["type"], &error["id"]),
+            (&json!("error"), &json!("q2")),
+            "{error}"
+        );
+        let extensions = &error["payload"][0]["extensions"];
+        assert_eq!(extensions["code"], "QUERY_TOO_COMPLEX", "{error}");
+        assert_eq!(extensions["measure"], "operations per socket", "{error}");
+        assert_eq!(
+            (extensions["limit"].as_u64(), extensions["actual"].as_u64()),
+            (Some(2), Some(3))
+        );
+    }
+
+    // Once the subscription is completed, the query runs too.
+    send(&mut socket, json!({ "id": "s", "type": "complete" })).await;
+    assert_eq!(
+        next_json(&mut socket).await,
+        json!({ "id": "s", "type": "complete" })
+    );
+    send(&mut socket, asn_query("q2")).await;
+    await_lock_waiters(&app.url, 2, Duration::from_secs(5)).await;
+    lock.release().await;
+    let mut answered = std::collections::BTreeSet::new();
+    while answered.len() < 4 {
+        let message = next_json(&mut socket).await;
+        if message["type"] == "next" {
+            assert_eq!(
+                message["payload"]["data"]["asn"]["nip"],
+                personas::GURU,
+                "{message}"
+            );
+        }
+        let key = format!("{} {}", message["id"], message["type"]);
+        assert!(answered.insert(key), "{message}");
+    }
+    assert_eq!(
+        answered.into_iter().collect::<Vec<_>>(),
+        [
+            "\"q1\" \"complete\"",
+            "\"q1\" \"next\"",
+            "\"q2\" \"complete\"",
+            "\"q2\" \"next\""
+        ]
+    );
+}
