@@ -88,6 +88,16 @@ pub struct Limits {
         default_value_t = 20
     )]
     pub max_subscriptions_per_socket: usize,
+    /// Operations one WebSocket may run at once: subscriptions, queries and mutations alike
+    /// (the default leaves room for 10 queries or mutations beside a full budget of
+    /// subscriptions). A `subscribe` beyond it is answered with an `error` message.
+    #[arg(
+        long,
+        env = "KINERJA_MAX_OPERATIONS_PER_SOCKET",
+        default_value_t = 30,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+    )]
+    pub max_operations_per_socket: usize,
     /// Seconds between the server's WebSocket pings.
     #[arg(long, env = "KINERJA_WS_PING_SECS", default_value_t = 30)]
     pub ws_ping_secs: u64,
@@ -119,6 +129,7 @@ impl Default for Limits {
             max_body_bytes: 256 * 1024,
             max_sockets_per_subject: 10,
             max_subscriptions_per_socket: 20,
+            max_operations_per_socket: 30,
             ws_ping_secs: 30,
             ws_idle_secs: 120,
             persisted_query_quota_bytes: 1024 * 1024,
@@ -328,6 +339,30 @@ mod tests {
     struct Cli {
         #[command(flatten)]
         transport: Transport,
+    }
+
+    #[derive(Parser)]
+    struct LimitsCli {
+        #[command(flatten)]
+        limits: Limits,
+    }
+
+    #[test]
+    fn operations_per_socket_default_as_documented_and_refuse_zero() {
+        let parsed = LimitsCli::try_parse_from(["kinerja"]).map(|cli| cli.limits);
+        assert_eq!(
+            parsed.map(|limits| limits.max_operations_per_socket).ok(),
+            Some(Limits::default().max_operations_per_socket)
+        );
+        assert_eq!(Limits::default().max_operations_per_socket, 30);
+        let parsed = LimitsCli::try_parse_from(["kinerja", "--max-operations-per-socket", "3"]);
+        assert_eq!(
+            parsed.map(|cli| cli.limits.max_operations_per_socket).ok(),
+            Some(3)
+        );
+        assert!(
+            LimitsCli::try_parse_from(["kinerja", "--max-operations-per-socket", "0"]).is_err()
+        );
     }
 
     #[test]

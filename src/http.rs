@@ -12,15 +12,16 @@
 //! `transport.body_read_timeout_secs`, 504 when its execution took longer than
 //! `transport.request_timeout_secs` or a statement longer than the statement timeout. Each
 //! request runs in a task of its own; when it times out, its client disconnects or the
-//! shutdown grace is over, its SQL statements are cancelled before it is dropped.
+//! shutdown grace is over, its SQL statements are cancelled before it is dropped. WebSocket
+//! operations get the same bounds (`bounded`).
 //! `/metrics` counts every `/graphql` response under its real status.
 
+mod bounded;
 mod media;
 mod metrics;
 mod serve;
 pub mod websocket;
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -42,6 +43,7 @@ use crate::config::{Limits, Transport};
 use crate::db::{Db, PgPool};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::graphql::{KinerjaSchema, persisted, prepare};
+use bounded::bounded;
 use media::{
     JSON, MediaType, error_response, json_response, negotiate, not_acceptable, status_for,
     status_of,
@@ -173,7 +175,7 @@ async fn execute(
         let status = status_for(&err, StatusCode::BAD_REQUEST);
         return error_response(status, media, err);
     }
-    if over_get && is_mutation(&mut request) {
+    if over_get && would_run(&mut request, OperationType::Mutation) {
         let mut response = error_response(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
@@ -189,15 +191,10 @@ async fn execute(
     json_response(status, media, &response)
 }
 
-/// Why a request was cut short.
-enum Cut {
-    TimedOut,
-    Cancelled,
-}
-
-/// Runs a request in a task of its own, bounded by the request timeout. When it times out, when
-/// hyper drops this handler because the client went away, or when the shutdown grace is over,
-/// its running statements are cancelled first and then the request is dropped.
+/// Runs a request in a task of its own, bounded by the request timeout (see [`bounded`]): when
+/// it times out, when hyper drops this handler because the client went away, or when the
+/// shutdown grace is over, its running statements are cancelled first and then the request is
+/// dropped.
 async fn run(
     state: AppState,
     headers: HeaderMap,
@@ -209,50 +206,14 @@ async fn run(
     let limit = state.transport.request_timeout_secs;
     let cancel = state.cancel.child_token();
     let work = execute(state, headers, media, request, over_get, db.clone());
-    let outcome = bounded(db, Duration::from_secs(limit), cancel, work).await;
-    match outcome {
-        Ok(Ok(response)) => response,
-        Ok(Err(Cut::TimedOut)) => error_response(
-            StatusCode::GATEWAY_TIMEOUT,
+    match bounded(db, limit, cancel, work).await {
+        Ok(response) => response,
+        Err(cut) => error_response(
+            status_for(&cut, StatusCode::INTERNAL_SERVER_ERROR),
             media,
-            AppError::timeout("request", limit),
-        ),
-        Ok(Err(Cut::Cancelled)) => error_response(
-            StatusCode::SERVICE_UNAVAILABLE,
-            media,
-            AppError::unavailable("the server shut down before the request completed; retry"),
-        ),
-        Err(panicked) => error_response(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            media,
-            AppError::internal(panicked),
+            cut,
         ),
     }
-}
-
-/// Runs `work` (which uses `db`) on its own task until it finishes, `limit` passes or `cancel`
-/// fires (also when the caller's future is dropped); in the last two cases the statements of
-/// `db` are cancelled before `work` is dropped.
-async fn bounded<T: Send + 'static>(
-    db: Db,
-    limit: Duration,
-    cancel: CancellationToken,
-    work: impl Future<Output = T> + Send + 'static,
-) -> Result<Result<T, Cut>, tokio::task::JoinError> {
-    let caller_gone = cancel.clone().drop_guard();
-    let task = tokio::spawn(async move {
-        tokio::pin!(work);
-        let cut = tokio::select! {
-            done = &mut work => return Ok(done),
-            () = tokio::time::sleep(limit) => Cut::TimedOut,
-            () = cancel.cancelled() => Cut::Cancelled,
-        };
-        db.cancel_running().await;
-        Err(cut)
-    });
-    let outcome = task.await;
-    caller_gone.disarm();
-    outcome
 }
 
 async fn graphql_post(
@@ -357,9 +318,10 @@ async fn graphql_get(
     run(state, parts.headers, media, request, true).await
 }
 
-/// Whether the operation a request would run is a mutation (unparsable documents are left to
-/// the executor, which reports them).
-fn is_mutation(request: &mut Request) -> bool {
+/// Whether the operation a request would run is of type `ty` (without an operation name,
+/// whether any of the document's is); unparsable documents are left to the executor, which
+/// reports them.
+fn would_run(request: &mut Request, ty: OperationType) -> bool {
     // A document too deeply nested to parse safely is left to the executor's guard, which
     // refuses it before anything parses it.
     if !crate::graphql::document_size::parses_safely(&request.query) {
@@ -376,7 +338,7 @@ fn is_mutation(request: &mut Request) -> bool {
             Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
             None => true,
         };
-        selected && operation.node.ty == OperationType::Mutation
+        selected && operation.node.ty == ty
     })
 }
 

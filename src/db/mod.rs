@@ -11,13 +11,17 @@
 //! `statement_timeout` in each connection's startup packet (no statement of its own either). A
 //! [`Db`] knows which of its connections are running a statement, so a request that is abandoned
 //! (timed out, its client gone, the server shutting down) can have PostgreSQL cancel them before
-//! their connections go back to the pool ([`Db::cancel_running`]).
+//! their connections go back to the pool ([`Db::cancel_running`]). A cancel request is
+//! delivered on a connection of its own and may reach the backend late, after the abandoned
+//! statement ended; so a connection that was sent one is never handed out again, nor one that
+//! came back with a statement unfinished: the pool discards it at the next checkout and opens a
+//! fresh one, and a late cancel finds no statement of another request to hit.
 
 pub mod ranked;
 pub mod schema;
 pub mod text_enum;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -63,7 +67,9 @@ pub fn pool(url: &str, size: usize) -> AppResult<PgPool> {
 /// Builds the pool for `url` with at most `size` connections and `timeouts`.
 pub fn pool_with(url: &str, size: usize, timeouts: PoolTimeouts) -> AppResult<PgPool> {
     let mut config = ManagerConfig::default();
-    config.recycling_method = RecyclingMethod::Fast;
+    config.recycling_method = RecyclingMethod::CustomFunction(Box::new(|conn| {
+        std::future::ready(reusable(conn)).boxed()
+    }));
     if let Some(statement) = timeouts.statement {
         let millis = statement.as_millis();
         config.custom_setup = Box::new(move |url| connect_with_options(url, millis).boxed());
@@ -99,6 +105,24 @@ async fn connect_with_options(
     AsyncPgConnection::try_from_client_and_connection(client, connection).await
 }
 
+/// Whether a pooled connection may serve another checkout: not if a cancel request was sent
+/// to it, nor if it came back with a statement unfinished (its work was dropped mid-statement).
+/// Reads the instrumentation its last [`Db`] user set; no statement.
+fn reusable(conn: &mut AsyncPgConnection) -> diesel::QueryResult<()> {
+    let abandoned = conn
+        .instrumentation()
+        .downcast_ref::<Instrument>()
+        .is_some_and(|instrument| instrument.in_flight.abandoned());
+    if abandoned {
+        tracing::debug!("discarding a pooled connection that was cancelled or left mid-statement");
+        return Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::Unknown,
+            Box::new("the connection was cancelled or left mid-statement".to_owned()),
+        ));
+    }
+    Ok(())
+}
+
 /// Maps a failed checkout: the database unreachable, slow to accept or out of free
 /// connections is `SERVICE_UNAVAILABLE` (the client may retry); anything else is `INTERNAL`.
 fn checkout_error(err: PoolError) -> AppError {
@@ -132,7 +156,17 @@ pub struct Db {
 struct InFlight {
     /// Statements started and not finished.
     running: AtomicUsize,
+    /// Whether a cancel request was sent to the connection's backend.
+    cancelled: AtomicBool,
     cancel: tokio_postgres::CancelToken,
+}
+
+impl InFlight {
+    /// Whether the connection must not serve anyone else: a cancel request was sent to it
+    /// (it may still arrive), or a statement was left unfinished.
+    fn abandoned(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst) || self.running.load(Ordering::SeqCst) > 0
+    }
 }
 
 /// How long a cancel request may take to reach PostgreSQL (a frozen server never answers).
@@ -153,6 +187,7 @@ impl Db {
         let mut conn = self.pool.get().await.map_err(checkout_error)?;
         let in_flight = Arc::new(InFlight {
             running: AtomicUsize::new(0),
+            cancelled: AtomicBool::new(false),
             cancel: conn.cancel_token(),
         });
         if let Ok(mut checked_out) = self.checked_out.lock() {
@@ -177,16 +212,31 @@ impl Db {
         &self.pool
     }
 
+    /// Whether a statement runs on one of this handle's connections.
+    pub fn is_running(&self) -> bool {
+        self.checked_out.lock().is_ok_and(|checked_out| {
+            checked_out
+                .iter()
+                .filter_map(Weak::upgrade)
+                .any(|entry| entry.running.load(Ordering::SeqCst) > 0)
+        })
+    }
+
     /// Asks PostgreSQL to cancel the statements running on this handle's connections. Call it
     /// before dropping the work that uses them, so that no connection goes back to the pool
-    /// with an abandoned statement still running on its backend.
+    /// with an abandoned statement still running on its backend. The connections it sends a
+    /// cancel to are discarded rather than recycled: the cancel may reach a backend after its
+    /// statement ended, and must not hit the next request's.
     pub async fn cancel_running(&self) {
         let running: Vec<tokio_postgres::CancelToken> = match self.checked_out.lock() {
             Ok(checked_out) => checked_out
                 .iter()
                 .filter_map(Weak::upgrade)
                 .filter(|entry| entry.running.load(Ordering::SeqCst) > 0)
-                .map(|entry| entry.cancel.clone())
+                .map(|entry| {
+                    entry.cancelled.store(true, Ordering::SeqCst);
+                    entry.cancel.clone()
+                })
                 .collect(),
             Err(_) => return,
         };

@@ -7,8 +7,9 @@
 //!   refused) and `/readyz` answers 503. Idle connections close at once, connections finish the
 //!   request they are receiving or serving and then close, and WebSockets close with 1001.
 //!   After `transport.shutdown_grace_secs` what is left is cancelled: requests answer 503
-//!   `SERVICE_UNAVAILABLE`, their statements are cancelled, sockets are dropped, and after a
-//!   short flush the remaining connections are closed.
+//!   `SERVICE_UNAVAILABLE`, their statements are cancelled, sockets are dropped (the statements
+//!   of their operations cancelled), and after a short flush the remaining connections are
+//!   closed.
 
 use std::time::Duration;
 

@@ -12,23 +12,31 @@
 //!   `transport.max_unauthenticated_sockets` sockets of the instance may wait for their
 //!   `connection_init`; further upgrades, and upgrades while the server drains, are answered
 //!   503 `SERVICE_UNAVAILABLE`. Close reasons are cut to the 123 bytes a close frame holds.
-//! - The socket closes with 4401 when the token expires, and with 1001 when the server shuts
-//!   down (it is dropped when the shutdown grace is over). The server pings every
-//!   `limits.ws_ping_secs`; a socket that sends nothing, not even a pong, for
-//!   `limits.ws_idle_secs` is closed with 3008.
+//! - The socket closes with 4401 when the token expires (at `exp` plus the leeway the token
+//!   was accepted with), and with 1001 when the server shuts down (it is dropped when the
+//!   shutdown grace is over). The server pings every `limits.ws_ping_secs`; a socket that
+//!   sends nothing, not even a pong, for `limits.ws_idle_secs` is closed with 3008.
 //! - At most `limits.max_sockets_per_subject` sockets per ASN (a further `connection_init` is
-//!   refused with 4403) and `limits.max_subscriptions_per_socket` subscriptions per socket.
+//!   refused with 4403), `limits.max_subscriptions_per_socket` subscriptions per socket and
+//!   `limits.max_operations_per_socket` operations running at once on a socket (subscriptions,
+//!   queries and mutations): a `subscribe` beyond it is answered with an `error` message
+//!   carrying `QUERY_TOO_COMPLEX` (`measure: operations per socket`) and never starts.
 //! - Each operation runs with its own database handle and loader; subscriptions' loaders cache
-//!   nothing between events. One task per socket reads and writes it (no queue between
-//!   them); a subscriber that falls behind the event hub is dropped rather than buffered
-//!   without limit.
+//!   nothing between events. A query or mutation may run for `transport.request_timeout_secs`
+//!   (then its answer is a `next` with `TIMEOUT`), and every operation that is dropped early
+//!   (the client completes it, the socket closes, the shutdown grace is over) has its running
+//!   statements cancelled first, as an HTTP request does. One task per socket reads and writes
+//!   it (no queue between them); a subscriber that falls behind the event hub is dropped
+//!   rather than buffered without limit.
 
+use std::future::Future;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use async_graphql::http::{ClientMessage, WebSocketProtocols, WsMessage};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, Executor, Request, Response};
 use axum::extract::FromRequestParts;
 use axum::extract::ws::{Message, WebSocketUpgrade};
@@ -37,13 +45,16 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use futures_util::stream::{BoxStream, StreamExt};
 use futures_util::{SinkExt, future};
+use tokio_util::sync::CancellationToken;
 
 mod caps;
 mod protocol;
 
 pub use caps::{PendingSlot, PendingSockets, SocketRegistry};
 
+use super::bounded::{CancelOnDrop, bounded};
 use super::{AppState, authenticate_bearer};
+use crate::auth::jwt::LEEWAY_SECS;
 use crate::db::{Db, PgPool};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::graphql::loaders::Loaders;
@@ -51,7 +62,10 @@ use crate::graphql::{KinerjaSchema, prepare};
 use crate::ids::AsnId;
 use crate::live::budget::SubscriptionBudget;
 use caps::SocketSlot;
-use protocol::{Ledger, close_frame, completed_id, protocol_close_code, read_error_close};
+use protocol::{
+    Admission, Ledger, close_frame, completed_id, operation_error, protocol_close_code,
+    read_error_close,
+};
 
 /// How long a closing socket may take to send its close frame.
 const CLOSE_GRACE: Duration = Duration::from_secs(5);
@@ -61,26 +75,56 @@ const CLOSE_GRACE: Duration = Duration::from_secs(5);
 /// grows for it).
 const READ_BUFFER: usize = 1024;
 
-/// Runs each WebSocket operation with its own database handle and loader.
+/// Runs each WebSocket operation with its own database handle and loader, under the same
+/// bounds as an HTTP request (see [`super::bounded`]): a query or mutation gets the request
+/// timeout, and the statements of any operation are cancelled before it is dropped (its socket
+/// closed, the client completed it, the shutdown grace is over).
 #[derive(Clone)]
 struct PerOperation {
     schema: KinerjaSchema,
     pool: PgPool,
+    /// Seconds a query or mutation may run.
+    request_timeout_secs: u64,
+    /// Fires when the shutdown grace is over.
+    cancel: CancellationToken,
+}
+
+impl PerOperation {
+    /// The one response of `work` (a query or mutation using `db`), or its `TIMEOUT`,
+    /// `SERVICE_UNAVAILABLE` or `INTERNAL` when it is cut short.
+    async fn once(
+        &self,
+        db: Db,
+        work: impl Future<Output = Option<Response>> + Send + 'static,
+    ) -> Response {
+        let cancel = self.cancel.child_token();
+        match bounded(db, self.request_timeout_secs, cancel, work).await {
+            Ok(Some(response)) => response,
+            Ok(None) => Response::from_errors(vec![
+                AppError::internal("an operation ended without a response").into_server_error(),
+            ]),
+            Err(cut) => Response::from_errors(vec![cut.into_server_error()]),
+        }
+    }
 }
 
 impl Executor for PerOperation {
     async fn execute(&self, request: Request) -> Response {
         let db = Db::new(self.pool.clone());
-        self.schema.execute(prepare(request, db, None)).await
+        let schema = self.schema.clone();
+        let request = prepare(request, db.clone(), None);
+        self.once(db, async move { Some(schema.execute(request).await) })
+            .await
     }
 
     fn execute_stream(
         &self,
-        request: Request,
+        mut request: Request,
         session: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
+        let subscription = super::would_run(&mut request, OperationType::Subscription);
         let db = Db::new(self.pool.clone());
-        let request = prepare(request, db, None);
+        let request = prepare(request, db.clone(), None);
         if let Some(loaders) = request
             .data
             .get(&std::any::TypeId::of::<Loaders>())
@@ -88,12 +132,21 @@ impl Executor for PerOperation {
         {
             loaders.enable_all_cache(false);
         }
-        match session {
+        let mut responses = match session {
             Some(session) => self
                 .schema
                 .execute_stream_with_session_data(request, session),
             None => self.schema.execute_stream(request),
+        };
+        if subscription {
+            return CancelOnDrop::new(db, responses).boxed();
         }
+        // A query or mutation (or a document the executor refuses): one response.
+        let this = self.clone();
+        futures_util::stream::once(async move {
+            this.once(db, async move { responses.next().await }).await
+        })
+        .boxed()
     }
 }
 
@@ -148,6 +201,15 @@ fn negotiate(parts: &Parts) -> Option<WebSocketProtocols> {
         .find_map(|offered| WebSocketProtocols::from_str(offered.trim()).ok())
 }
 
+/// What the reading side of a socket admits.
+#[derive(Debug, Clone, Copy)]
+struct MessageLimits {
+    /// Largest message before `connection_init` is accepted.
+    init_max_bytes: usize,
+    /// Operations running at once.
+    max_operations: usize,
+}
+
 /// What the socket learned at `connection_init`.
 #[derive(Debug, Clone, Copy)]
 struct Session {
@@ -200,17 +262,25 @@ async fn serve(
 
     // The protocol runs until the client leaves (None) or the server closes the socket.
     let close = {
+        let max_operations = state.limits.max_operations_per_socket;
+        let (refusals_tx, mut refusals) = tokio::sync::mpsc::channel(1);
         // Borrowed, so that the closing handshake can read the client's close frame after the
         // protocol is done with the socket.
         let input = client_messages(
             &mut incoming,
             ledger.clone(),
             heard.clone(),
-            state.transport.ws_init_max_bytes,
+            MessageLimits {
+                init_max_bytes: state.transport.ws_init_max_bytes,
+                max_operations,
+            },
+            refusals_tx,
         );
         let executor = PerOperation {
             schema: state.schema.clone(),
             pool: state.pool.clone(),
+            request_timeout_secs: state.transport.request_timeout_secs,
+            cancel: state.cancel.clone(),
         };
         let init_state = state.clone();
         let init_ledger = ledger.clone();
@@ -279,6 +349,17 @@ async fn serve(
                         None => return,
                     },
                 },
+                Some(refusal) = refusals.recv() => {
+                    let error = AppError::too_complex(
+                        "operations per socket",
+                        max_operations,
+                        refusal.actual,
+                    );
+                    let text = operation_error(protocol, &refusal.id, error.into_server_error());
+                    if sink.send(Message::Text(text.into())).await.is_err() {
+                        break None;
+                    }
+                }
                 _ = ping.tick() => {
                     if heard.silent_for() >= idle_timeout {
                         break Some(close_frame(3008, "idle timeout"));
@@ -303,7 +384,11 @@ async fn serve(
                             // Initialised: no longer counts against the pending cap.
                             pending = None;
                             awaiting_session = false;
-                            let left = exp.saturating_sub(state.keys.now_secs());
+                            // The token stays valid for the leeway past its `exp`, as
+                            // `connection_init` accepted it.
+                            let left = exp
+                                .saturating_add(LEEWAY_SECS)
+                                .saturating_sub(state.keys.now_secs());
                             if let Some(at) =
                                 tokio::time::Instant::now().checked_add(Duration::from_secs(left))
                             {
@@ -336,16 +421,31 @@ async fn serve(
     .await;
 }
 
+/// A `subscribe` refused because the socket runs as many operations as it may.
+struct Refusal {
+    id: String,
+    /// The operations the socket would run with it.
+    actual: usize,
+}
+
 /// The client's protocol messages. Every frame counts as a sign of life. The input ends (with
 /// the violation recorded in `ledger`) at a read error, at a message over `init_max_bytes`
 /// before the socket is initialised (1009), or at a `subscribe` whose id is still running
-/// (4409, as graphql-transport-ws prescribes).
+/// (4409, as graphql-transport-ws prescribes). A `subscribe` while `max_operations` run is
+/// not passed on: it goes to `refusals`, for the protocol loop to answer with an `error`
+/// message, and reading waits while a refusal is unanswered, so that a flood of them is held
+/// by the socket rather than in memory.
 fn client_messages<'a>(
     incoming: &'a mut futures_util::stream::SplitStream<axum::extract::ws::WebSocket>,
     ledger: Arc<Ledger>,
     heard: LastHeard,
-    init_max_bytes: usize,
+    limits: MessageLimits,
+    refusals: tokio::sync::mpsc::Sender<Refusal>,
 ) -> impl futures_util::Stream<Item = serde_json::Result<ClientMessage>> + Send + 'a {
+    let MessageLimits {
+        init_max_bytes,
+        max_operations,
+    } = limits;
     async_stream::stream! {
         while let Some(frame) = incoming.next().await {
             heard.touch();
@@ -367,10 +467,20 @@ fn client_messages<'a>(
             }
             let message = serde_json::from_slice::<ClientMessage>(&data);
             match &message {
-                Ok(ClientMessage::Start { id, .. }) if !ledger.subscribe(id) => {
-                    ledger.violate(4409, format!("Subscriber for {id} already exists"));
-                    break;
-                }
+                Ok(ClientMessage::Start { id, .. }) => match ledger.subscribe(id, max_operations) {
+                    Admission::Admitted => {}
+                    Admission::Duplicate => {
+                        ledger.violate(4409, format!("Subscriber for {id} already exists"));
+                        break;
+                    }
+                    Admission::OverCap { running } => {
+                        let refusal = Refusal { id: id.clone(), actual: running + 1 };
+                        if refusals.send(refusal).await.is_err() {
+                            break;
+                        }
+                        continue;
+                    }
+                },
                 Ok(ClientMessage::Stop { id }) => ledger.client_completed(id),
                 _ => {}
             }

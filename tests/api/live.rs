@@ -328,7 +328,7 @@ async fn subscribe_all(
     sockets
 }
 
-async fn wait_until_listening(app: &TestApp) {
+pub async fn wait_until_listening(app: &TestApp) {
     for _ in 0..100 {
         let ready = reqwest::get(app.http("/readyz")).await.unwrap();
         if ready.status().is_success() {

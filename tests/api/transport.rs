@@ -206,6 +206,7 @@ use std::time::Duration;
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use kinerja::config::{Settings, Transport};
+use kinerja::db::Db;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -512,6 +513,91 @@ async fn a_client_that_goes_away_cancels_its_request_and_its_transaction() {
         0,
         "the transaction was rolled back"
     );
+}
+
+#[tokio::test]
+async fn a_connection_that_was_cancelled_or_left_mid_statement_serves_no_one_else() {
+    let app = TestApp::new().await;
+    // One connection: the next checkout gets the abandoned one back or a fresh one.
+    let pool = kinerja::db::pool_with(&app.url, 1, Transport::default().pool_timeouts()).unwrap();
+    let lock = Lock::take(&app.url, "asn").await;
+
+    // A waits for the lock and is abandoned: its statement is cancelled.
+    let a = Db::new(pool.clone());
+    let mut conn = a.conn().await.unwrap();
+    let backend_a = backend_pid(&mut conn).await;
+    let cancel_for_a = conn.cancel_token();
+    let waiting = tokio::spawn(async move { count_asn(&mut conn).await });
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    a.cancel_running().await;
+    assert!(
+        waiting.await.unwrap().is_err(),
+        "A's statement was cancelled"
+    );
+
+    // B comes next, and a cancel meant for A arrives while B's statement runs.
+    let b = Db::new(pool.clone());
+    let mut conn = b.conn().await.unwrap();
+    let backend_b = backend_pid(&mut conn).await;
+    assert_ne!(backend_b, backend_a, "B got A's cancelled connection");
+    let running = tokio::spawn(async move { (count_asn(&mut conn).await, conn) });
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    cancel_for_a
+        .cancel_query(tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    lock.release().await;
+    let (counted, conn) = running.await.unwrap();
+    assert!(counted.expect("B's statement ran to its end") > 0);
+    drop(conn);
+
+    // C's work is dropped mid-statement without a cancel; D does not queue behind it.
+    let lock = Lock::take(&app.url, "asn").await;
+    let c = Db::new(pool.clone());
+    let mut conn = c.conn().await.unwrap();
+    let backend_c = backend_pid(&mut conn).await;
+    let abandoned = tokio::spawn(async move { count_asn(&mut conn).await });
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    abandoned.abort();
+    let _ = abandoned.await;
+    let mut conn = Db::new(pool.clone()).conn().await.unwrap();
+    assert_ne!(
+        backend_pid(&mut conn).await,
+        backend_c,
+        "D got C's busy connection"
+    );
+    lock.release().await;
+}
+
+/// The PostgreSQL backend serving `conn`.
+async fn backend_pid(conn: &mut kinerja::db::Conn) -> i32 {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    #[derive(QueryableByName)]
+    struct Pid {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        pid: i32,
+    }
+    diesel::sql_query("SELECT pg_backend_pid() AS pid")
+        .get_result::<Pid>(conn)
+        .await
+        .unwrap()
+        .pid
+}
+
+/// Counts the ASN on `conn` (waits while a [`Lock`] holds the table).
+async fn count_asn(conn: &mut kinerja::db::Conn) -> diesel::QueryResult<i64> {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query("SELECT count(*) AS n FROM asn")
+        .get_result::<Count>(conn)
+        .await
+        .map(|count| count.n)
 }
 
 /// The `n` of a one-row count query on the database at `url`.

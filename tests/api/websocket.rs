@@ -113,10 +113,31 @@ async fn authenticated(app: &TestApp, token: &str) -> Socket {
 }
 
 #[tokio::test]
-async fn an_expired_token_ends_the_socket() {
+async fn a_token_serves_the_socket_through_its_leeway_and_its_expiry_ends_it() {
+    use kinerja::auth::jwt::LEEWAY_SECS;
     let app = TestApp::new().await;
-    let token = app.keys.issue(personas::PERAWAT, 2).unwrap();
+    let token = app.keys.issue(personas::PERAWAT, 60).unwrap();
+    // On the server's clock the token expired 2 s ago: within the leeway, so it is accepted,
+    // and the socket serves for the 3 s of leeway left.
+    app.clock
+        .advance(chrono::Duration::seconds(60 + LEEWAY_SECS as i64 - 3));
     let mut socket = authenticated(&app, &token).await;
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ viewer { nip } }" } }),
+    )
+    .await;
+    let next = next_json(&mut socket).await;
+    assert_eq!(
+        next["payload"]["data"]["viewer"]["nip"],
+        personas::PERAWAT,
+        "{next}"
+    );
+    assert_eq!(
+        next_json(&mut socket).await,
+        json!({ "id": "1", "type": "complete" })
+    );
+    // Then the leeway is over too.
     assert_eq!(next_json(&mut socket).await, json!({ "close": 4401 }));
 }
 
@@ -297,4 +318,166 @@ async fn pongs_keep_a_socket_open_and_silence_closes_it() {
 
     // The other socket was not read, so it sent no pongs: it was closed for idleness.
     assert_eq!(next_json(&mut silent).await, json!({ "close": 3008 }));
+}
+
+#[tokio::test]
+async fn a_query_on_a_socket_gets_the_request_timeout_and_its_statement_is_cancelled() {
+    use crate::transport::{Lock, await_lock_waiters};
+    let app = crate::transport::app_with(kinerja::config::Transport {
+        request_timeout_secs: 1,
+        ..kinerja::config::Transport::default()
+    })
+    .await;
+    let mut socket = authenticated(&app, &app.token(personas::GURU)).await;
+    let lock = Lock::take(&app.url, "asn").await;
+    send(&mut socket, asn_query("1")).await;
+    let next = next_json(&mut socket).await;
+    assert_eq!(next["type"], "next", "{next}");
+    assert_eq!(
+        crate::support::codes(&next["payload"]),
+        ["TIMEOUT"],
+        "{next}"
+    );
+    let extensions = &next["payload"]["errors"][0]["extensions"];
+    assert_eq!(
+        (extensions["measure"].as_str(), extensions["limit"].as_u64()),
+        (Some("request"), Some(1))
+    );
+    assert_eq!(
+        next_json(&mut socket).await,
+        json!({ "id": "1", "type": "complete" })
+    );
+    // The lookup no longer waits for the lock: it was cancelled, not abandoned.
+    await_lock_waiters(&app.url, 0, std::time::Duration::from_secs(3)).await;
+    lock.release().await;
+    // The socket serves on.
+    send(&mut socket, asn_query("2")).await;
+    let next = next_json(&mut socket).await;
+    assert_eq!(
+        next["payload"]["data"]["asn"]["nip"],
+        personas::GURU,
+        "{next}"
+    );
+}
+
+#[tokio::test]
+async fn operations_a_client_completes_or_leaves_have_their_statements_cancelled() {
+    use crate::transport::{Lock, await_lock_waiters};
+    use std::time::Duration;
+    let app = TestApp::new().await;
+    crate::live::wait_until_listening(&app).await;
+    let token = app.token(personas::ADMIN);
+
+    // A query the client completes while its statement waits.
+    let mut socket = authenticated(&app, &token).await;
+    let lock = Lock::take(&app.url, "asn").await;
+    send(&mut socket, asn_query("1")).await;
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    send(&mut socket, json!({ "id": "1", "type": "complete" })).await;
+    assert_eq!(
+        next_json(&mut socket).await,
+        json!({ "id": "1", "type": "complete" })
+    );
+    await_lock_waiters(&app.url, 0, Duration::from_secs(3)).await;
+
+    // A query whose socket closes while its statement waits.
+    send(&mut socket, asn_query("2")).await;
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    drop(socket);
+    await_lock_waiters(&app.url, 0, Duration::from_secs(3)).await;
+    lock.release().await;
+
+    // A subscription whose socket closes while it replays the outbox.
+    let mut socket = authenticated(&app, &token).await;
+    let lock = Lock::take(&app.url, "events").await;
+    send(
+        &mut socket,
+        json!({ "id": "s", "type": "subscribe", "payload": {
+            "query": "subscription ($after: String) { appealFiled(after: $after) { cursor } }",
+            "variables": { "after": "ZXYxOjA" } } }),
+    )
+    .await;
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+    drop(socket);
+    await_lock_waiters(&app.url, 0, Duration::from_secs(3)).await;
+    lock.release().await;
+}
+
+/// A query of the guru's record by NIP, which reads the `asn` table.
+fn asn_query(id: &str) -> Value {
+    json!({ "id": id, "type": "subscribe", "payload": {
+        "query": "query ($nip: String!) { asn(nip: $nip) { nip } }",
+        "variables": { "nip": personas::GURU } } })
+}
+
+#[tokio::test]
+async fn operations_beyond_the_cap_of_a_socket_are_refused_with_an_error_message() {
+    use crate::transport::{Lock, await_lock_waiters};
+    use std::time::Duration;
+    let app = TestApp::with_limits(kinerja::config::Limits {
+        max_operations_per_socket: 2,
+        ..kinerja::config::Limits::default()
+    })
+    .await;
+    let mut socket = authenticated(&app, &app.token(personas::GURU)).await;
+    // Two operations run: a subscription, and a query waiting for a lock.
+    send(
+        &mut socket,
+        json!({ "id": "s", "type": "subscribe",
+            "payload": { "query": "subscription { evaluationPublished { cursor } }" } }),
+    )
+    .await;
+    let lock = Lock::take(&app.url, "asn").await;
+    send(&mut socket, asn_query("q1")).await;
+    await_lock_waiters(&app.url, 1, Duration::from_secs(5)).await;
+
+    // A third is refused before it starts; its id was never running, so it may come again.
+    for _ in 0..2 {
+        send(&mut socket, asn_query("q2")).await;
+        let error = next_json(&mut socket).await;
+        assert_eq!(
+            (&error["type"], &error["id"]),
+            (&json!("error"), &json!("q2")),
+            "{error}"
+        );
+        let extensions = &error["payload"][0]["extensions"];
+        assert_eq!(extensions["code"], "QUERY_TOO_COMPLEX", "{error}");
+        assert_eq!(extensions["measure"], "operations per socket", "{error}");
+        assert_eq!(
+            (extensions["limit"].as_u64(), extensions["actual"].as_u64()),
+            (Some(2), Some(3))
+        );
+    }
+
+    // Once the subscription is completed, the query runs too.
+    send(&mut socket, json!({ "id": "s", "type": "complete" })).await;
+    assert_eq!(
+        next_json(&mut socket).await,
+        json!({ "id": "s", "type": "complete" })
+    );
+    send(&mut socket, asn_query("q2")).await;
+    await_lock_waiters(&app.url, 2, Duration::from_secs(5)).await;
+    lock.release().await;
+    let mut answered = std::collections::BTreeSet::new();
+    while answered.len() < 4 {
+        let message = next_json(&mut socket).await;
+        if message["type"] == "next" {
+            assert_eq!(
+                message["payload"]["data"]["asn"]["nip"],
+                personas::GURU,
+                "{message}"
+            );
+        }
+        let key = format!("{} {}", message["id"], message["type"]);
+        assert!(answered.insert(key), "{message}");
+    }
+    assert_eq!(
+        answered.into_iter().collect::<Vec<_>>(),
+        [
+            "\"q1\" \"complete\"",
+            "\"q1\" \"next\"",
+            "\"q2\" \"complete\"",
+            "\"q2\" \"next\""
+        ]
+    );
 }

@@ -1,11 +1,12 @@
 //! What the reading side of a socket tells its protocol loop (whether it is initialised, the
-//! ids of its running operations, a violation to close for), and the close frames of
-//! graphql-transport-ws.
+//! ids of its running operations and whether one more may run, a violation to close for), and
+//! the close frames and operation errors of graphql-transport-ws.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
+use async_graphql::http::WebSocketProtocols;
 use axum::extract::ws::CloseFrame;
 
 /// What the reading side tells the protocol loop: whether the socket is initialised, the ids of
@@ -18,6 +19,18 @@ pub(super) struct Ledger {
     pub(super) init_refusal: Mutex<Option<u16>>,
     operations: Mutex<Operations>,
     violation: Mutex<Option<CloseFrame>>,
+}
+
+/// What becomes of a `subscribe`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Admission {
+    /// It runs.
+    Admitted,
+    /// An operation with its id is still running (the protocol closes with 4409).
+    Duplicate,
+    /// `running` operations already run, as many as the socket may: it is refused with an
+    /// `error` message and the executor never sees it.
+    OverCap { running: usize },
 }
 
 #[derive(Default)]
@@ -39,11 +52,22 @@ impl Ledger {
         self.violation.lock().ok().and_then(|mut v| v.take())
     }
 
-    /// Records a `subscribe`; false if an operation with `id` is still running.
-    pub(super) fn subscribe(&self, id: &str) -> bool {
-        self.operations
-            .lock()
-            .is_ok_and(|mut ops| ops.running.insert(id.to_owned()))
+    /// Records a `subscribe` of `id`, unless an operation with `id` is still running or `max`
+    /// are running.
+    pub(super) fn subscribe(&self, id: &str, max: usize) -> Admission {
+        let Ok(mut ops) = self.operations.lock() else {
+            return Admission::Duplicate;
+        };
+        if ops.running.contains(id) {
+            Admission::Duplicate
+        } else if ops.running.len() >= max {
+            Admission::OverCap {
+                running: ops.running.len(),
+            }
+        } else {
+            ops.running.insert(id.to_owned());
+            Admission::Admitted
+        }
     }
 
     /// Records a client's `complete`.
@@ -77,6 +101,21 @@ pub(super) fn completed_id(text: &str) -> Option<String> {
         .then(|| serde_json::from_str::<Complete>(text).ok())
         .flatten()
         .map(|complete| complete.id)
+}
+
+/// The message that ends operation `id` with `error` before it ran: graphql-transport-ws's
+/// `error`, whose payload is a list of GraphQL errors (the older graphql-ws protocol's carries
+/// one error).
+pub(super) fn operation_error(
+    protocol: WebSocketProtocols,
+    id: &str,
+    error: async_graphql::ServerError,
+) -> String {
+    let payload = match protocol {
+        WebSocketProtocols::GraphQLWS => serde_json::json!([error]),
+        WebSocketProtocols::SubscriptionsTransportWS => serde_json::json!(error),
+    };
+    serde_json::json!({ "id": id, "type": "error", "payload": payload }).to_string()
 }
 
 /// The longest close reason a close frame can carry (125 bytes of payload less the code).
@@ -165,18 +204,60 @@ mod tests {
     #[test]
     fn the_ledger_tracks_running_operations() {
         let ledger = Ledger::default();
-        assert!(ledger.subscribe("1"));
-        assert!(!ledger.subscribe("1"));
+        assert_eq!(ledger.subscribe("1", 9), Admission::Admitted);
+        assert_eq!(ledger.subscribe("1", 9), Admission::Duplicate);
         // The client completes it; the protocol echoes the complete, and the id is free again.
         ledger.client_completed("1");
-        assert!(ledger.subscribe("1"));
+        assert_eq!(ledger.subscribe("1", 9), Admission::Admitted);
         ledger.server_completed("1");
-        assert!(
-            !ledger.subscribe("1"),
+        assert_eq!(
+            ledger.subscribe("1", 9),
+            Admission::Duplicate,
             "the echo of the first complete frees nothing"
         );
         // An operation that ends on its own frees its id.
         ledger.server_completed("1");
-        assert!(ledger.subscribe("1"));
+        assert_eq!(ledger.subscribe("1", 9), Admission::Admitted);
+    }
+
+    #[test]
+    fn the_ledger_admits_at_most_max_running_operations() {
+        let ledger = Ledger::default();
+        assert_eq!(ledger.subscribe("a", 2), Admission::Admitted);
+        assert_eq!(ledger.subscribe("b", 2), Admission::Admitted);
+        assert_eq!(ledger.subscribe("c", 2), Admission::OverCap { running: 2 });
+        // A duplicate is still a duplicate at the cap, and a refused id is not running.
+        assert_eq!(ledger.subscribe("a", 2), Admission::Duplicate);
+        ledger.server_completed("a");
+        assert_eq!(ledger.subscribe("c", 2), Admission::Admitted);
+        assert_eq!(ledger.subscribe("a", 2), Admission::OverCap { running: 2 });
+    }
+
+    #[test]
+    fn operation_errors_follow_each_protocol() {
+        let error = || {
+            crate::error::AppError::too_complex("operations per socket", 2, 3).into_server_error()
+        };
+        let message: serde_json::Value = serde_json::from_str(&operation_error(
+            WebSocketProtocols::GraphQLWS,
+            "7",
+            error(),
+        ))
+        .unwrap_or_default();
+        assert_eq!(message["type"], "error");
+        assert_eq!(message["id"], "7");
+        let extensions = &message["payload"][0]["extensions"];
+        assert_eq!(extensions["code"], "QUERY_TOO_COMPLEX", "{message}");
+        assert_eq!(extensions["measure"], "operations per socket", "{message}");
+        let message: serde_json::Value = serde_json::from_str(&operation_error(
+            WebSocketProtocols::SubscriptionsTransportWS,
+            "7",
+            error(),
+        ))
+        .unwrap_or_default();
+        assert_eq!(
+            message["payload"]["extensions"]["code"], "QUERY_TOO_COMPLEX",
+            "{message}"
+        );
     }
 }

@@ -24,6 +24,8 @@ pub enum Outcome {
     Http(u16, Vec<String>),
     /// The WebSocket was closed with this code.
     WsClose(u16),
+    /// An operation on the WebSocket was refused with an `error` message of these codes.
+    WsError(Vec<String>),
     /// Nothing happened within the attack's wait: the server is still holding the connection.
     StillHeld,
 }
@@ -202,6 +204,28 @@ fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            name: "1,000 subscribes at once on one socket (more than it may run)",
+            expected: Outcome::WsError(vec!["QUERY_TOO_COMPLEX".to_owned()]),
+            run: |t| {
+                Box::pin(async move {
+                    let Some(mut socket) = Ws::open(t.addr).await else {
+                        return Outcome::Closed;
+                    };
+                    socket.send(0x1, init(&t).as_bytes()).await;
+                    let flood: Vec<u8> = (0..1000)
+                        .flat_map(|id| {
+                            let message = subscribe(&id.to_string());
+                            let mut frame = frame_header(0x1, message.len() as u64);
+                            frame.extend_from_slice(message.as_bytes());
+                            frame
+                        })
+                        .collect();
+                    let _ = socket.0.write_all(&flood).await;
+                    socket.first_error().await
+                })
+            },
+        },
+        Attack {
             name: "a 1 MB frame after connection_init (over the body limit)",
             expected: Outcome::WsClose(1009),
             run: |t| {
@@ -227,6 +251,7 @@ async fn transport_attacks_end_with_their_expected_outcome() {
     let app = TestApp::with_settings(Settings {
         limits: Limits {
             ws_ping_secs: 1,
+            max_operations_per_socket: 3,
             ..Limits::default()
         },
         transport: Transport {
@@ -355,6 +380,25 @@ async fn ws(target: Target, messages: Vec<String>) -> Outcome {
     socket.close_code().await
 }
 
+/// The header of a final, masked client frame announcing `length` bytes of payload.
+fn frame_header(opcode: u8, length: u64) -> Vec<u8> {
+    let mut frame = vec![0x80 | opcode];
+    match length {
+        0..=125 => frame.push(0x80 | length as u8),
+        126..=65535 => {
+            frame.push(0x80 | 126);
+            frame.extend_from_slice(&(length as u16).to_be_bytes());
+        }
+        _ => {
+            frame.push(0x80 | 127);
+            frame.extend_from_slice(&length.to_be_bytes());
+        }
+    }
+    // A zero mask leaves the payload as it is.
+    frame.extend_from_slice(&[0, 0, 0, 0]);
+    frame
+}
+
 /// A bare WebSocket client: it answers pings, so only the protocol can close it.
 struct Ws(TcpStream);
 
@@ -382,20 +426,7 @@ impl Ws {
 
     /// Sends a masked frame's header announcing `length` bytes, and `first` of them.
     async fn send_header(&mut self, opcode: u8, length: u64, first: &[u8]) {
-        let mut frame = vec![0x80 | opcode];
-        match length {
-            0..=125 => frame.push(0x80 | length as u8),
-            126..=65535 => {
-                frame.push(0x80 | 126);
-                frame.extend_from_slice(&(length as u16).to_be_bytes());
-            }
-            _ => {
-                frame.push(0x80 | 127);
-                frame.extend_from_slice(&length.to_be_bytes());
-            }
-        }
-        // A zero mask leaves the payload as it is.
-        frame.extend_from_slice(&[0, 0, 0, 0]);
+        let mut frame = frame_header(opcode, length);
         frame.extend_from_slice(first);
         let _ = self.0.write_all(&frame).await;
     }
@@ -413,6 +444,33 @@ impl Ws {
             match frame {
                 Err(_) => return Outcome::StillHeld,
                 Ok(None) => return Outcome::Closed,
+                Ok(Some((0x8, payload))) if payload.len() >= 2 => {
+                    return Outcome::WsClose(u16::from_be_bytes([payload[0], payload[1]]));
+                }
+                Ok(Some((0x8, _))) => return Outcome::WsClose(1005),
+                Ok(Some((0x9, payload))) => self.send(0xA, &payload).await,
+                Ok(Some(_)) => {}
+            }
+        }
+    }
+
+    /// Reads frames (answering pings) until an `error` message, the server's close frame or
+    /// the connection's end.
+    async fn first_error(&mut self) -> Outcome {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.read_frame()).await;
+            match frame {
+                Err(_) => return Outcome::StillHeld,
+                Ok(None) => return Outcome::Closed,
+                Ok(Some((0x1, payload))) => {
+                    let message: serde_json::Value =
+                        serde_json::from_slice(&payload).unwrap_or_default();
+                    if message["type"] == "error" {
+                        let errors = json!({ "errors": message["payload"] });
+                        return Outcome::WsError(codes(&errors));
+                    }
+                }
                 Ok(Some((0x8, payload))) if payload.len() >= 2 => {
                     return Outcome::WsClose(u16::from_be_bytes([payload[0], payload[1]]));
                 }
