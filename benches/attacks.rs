@@ -165,13 +165,16 @@ fn attacks() -> Vec<(&'static str, AttackFn)> {
             let token = a.admin.clone();
             Box::pin(concurrently(a, 3, Some(token), fragment_bomb(30)))
         }),
-        ("fragment bomb ending in an unknown fragment, anonymous ×3", |a| {
-            let query = fragment_bomb(30).replace(
-                "fragment F30 on Query { __typename }",
-                "fragment F30 on Query { ...Nope ...Nope }",
-            );
-            Box::pin(concurrently(a, 3, None, query))
-        }),
+        (
+            "fragment bomb ending in an unknown fragment, anonymous ×3",
+            |a| {
+                let query = fragment_bomb(30).replace(
+                    "fragment F30 on Query { __typename }",
+                    "fragment F30 on Query { ...Nope ...Nope }",
+                );
+                Box::pin(concurrently(a, 3, None, query))
+            },
+        ),
         ("introspection ×50 aliases, anonymous ×8", |a| {
             Box::pin(concurrently(a, 8, None, introspection_aliases(50)))
         }),
