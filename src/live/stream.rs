@@ -7,6 +7,7 @@ use async_graphql::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_util::Stream;
+use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::replay::Replay;
@@ -34,6 +35,14 @@ pub fn decode_cursor(cursor: &str) -> AppResult<i64> {
         })
         .filter(|id| *id >= 0)
         .ok_or_else(|| AppError::bad_input("`after` is not a valid event cursor"))
+}
+
+/// How a subscription starts.
+enum Start {
+    /// Live from now on: the hub's position, then a receiver of what it broadcasts later.
+    Live(i64, Receiver<Arc<LoadedEvent>>),
+    /// With a replay of the events after this id.
+    Replay(i64),
 }
 
 /// The events of `kinds` that `accept` turns into items for this viewer: first those after
@@ -66,18 +75,22 @@ where
         .data_opt::<super::budget::SubscriptionBudget>()
         .map(|budget| budget.acquire())
         .transpose()?;
-    // Without a cursor the subscription starts now: its receiver exists before this returns.
-    // The position is read first, so resuming after it loses nothing the receiver missed.
-    let live_now = after.is_none().then(|| (hub.position(), hub.subscribe()));
+    let start = match after {
+        // Without a cursor the subscription starts now: its receiver exists before this
+        // returns. The position is read first, so resuming after it loses nothing the
+        // receiver missed.
+        None => Start::Live(hub.position(), hub.subscribe()),
+        Some(after) => Start::Replay(after),
+    };
     Ok(async_stream::stream! {
         // Holds this subscription's slot on the socket until the stream ends.
         let _slot = slot;
-        let (mut live, mut position, replay) = match (live_now, after) {
-            (Some((position, live)), _) => (live, position, None),
-            (None, after) => {
-                let mut replay = Replay::new(after.unwrap_or_default());
-                let mut live = None;
-                loop {
+        let (mut live, mut position, replay) = match start {
+            Start::Live(position, live) => (live, position, None),
+            Start::Replay(after) => {
+                let mut replay = Replay::new(after);
+                let mut seam = None;
+                let live = loop {
                     // Boxed: the stream's state holds a page only while it is delivered.
                     match Box::pin(replay.next_page(&db, kinds)).await {
                         Ok(Some(events)) => {
@@ -87,20 +100,20 @@ where
                                 }
                             }
                         }
-                        Ok(None) if live.is_none() => {
+                        // The seam pass has read everything too: go live.
+                        Ok(None) if let Some(live) = seam.take() => break live,
+                        Ok(None) => {
                             // Caught up: from now on the hub keeps what is broadcast, and a
                             // last pass reads what was committed meanwhile.
-                            live = Some(hub.subscribe());
+                            seam = Some(hub.subscribe());
                             replay.rewind();
                         }
-                        Ok(None) => break,
                         Err(err) => {
                             yield Err(err.into());
                             return;
                         }
                     }
-                }
-                let Some(live) = live else { return };
+                };
                 let position = replay.position();
                 (live, position, Some(replay))
             }
