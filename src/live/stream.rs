@@ -77,9 +77,11 @@ where
         .transpose()?;
     let start = match after {
         // Without a cursor the subscription starts now: its receiver exists before this
-        // returns. The position is read first, so resuming after it loses nothing the
-        // receiver missed.
-        None => Start::Live(hub.position(), hub.subscribe()),
+        // returns, and gets every event broadcast after the hub's position.
+        None => {
+            let (position, live) = hub.subscribe();
+            Start::Live(position.newest(), live)
+        }
         Some(after) => Start::Replay(after),
     };
     Ok(async_stream::stream! {
@@ -105,7 +107,7 @@ where
                         Ok(None) => {
                             // Caught up: from now on the hub keeps what is broadcast, and a
                             // last pass reads what was committed meanwhile.
-                            seam = Some(hub.subscribe());
+                            seam = Some(hub.subscribe().1);
                             replay.rewind();
                         }
                         Err(err) => {
