@@ -13,6 +13,7 @@ use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use futures_util::StreamExt;
 use tokio::sync::{Mutex, broadcast};
@@ -84,13 +85,23 @@ impl Hub {
     }
 
     /// Starts the listener task for the database at `url`; events are read through `pool`.
-    /// New subscribers see events committed after this call.
+    /// New subscribers see events committed after this call — also those whose transaction
+    /// took an id below the newest one before it and commits later.
     pub async fn start(self: &Arc<Self>, url: String, pool: PgPool) -> AppResult<()> {
-        let newest: Option<i64> = events::table
-            .select(diesel::dsl::max(events::id))
-            .first(&mut Db::new(pool.clone()).conn().await?)
-            .await?;
-        *self.lock_position() = Position::after(newest.unwrap_or(0));
+        // The events of the look-back window below the newest, in one snapshot: they count as
+        // delivered, and the ids missing among them are delivered when they commit.
+        let window: Vec<WindowId> = diesel::sql_query(
+            "SELECT id FROM events WHERE id > (SELECT max(id) FROM events) - $1 ORDER BY id",
+        )
+        .bind::<BigInt, _>(LOOKBACK)
+        .load(&mut Db::new(pool.clone()).conn().await?)
+        .await?;
+        let newest = window.last().map_or(0, |row| row.id);
+        let mut position = Position::after((newest - LOOKBACK).max(0));
+        for row in window {
+            position.insert(row.id);
+        }
+        *self.lock_position() = position;
         let hub = self.clone();
         tokio::spawn(async move { hub.listen(url, pool).await });
         Ok(())
@@ -170,6 +181,13 @@ impl Hub {
             }
         }
     }
+}
+
+/// An id of the outbox.
+#[derive(QueryableByName)]
+struct WindowId {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
 }
 
 /// Names the listener's connection so operators (and tests) can find it in pg_stat_activity.

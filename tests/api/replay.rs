@@ -1,22 +1,24 @@
 //! Replay with `after`: thousands of waiting events delivered in order exactly once, events
 //! written during a replay, cursors past the newest event and older than the retention, the
-//! statements of a replay, and a subscriber that falls behind ending with a cursor to resume
-//! from.
+//! statements of a replay, an event whose id was taken before the hub started, and a subscriber
+//! that falls behind ending with a cursor to resume from.
 //!
 //! Waiting events are outbox rows inserted by SQL for the perawat's published evaluation of
 //! the demo data (the format the outbox trigger and `kinerja::events` define), so thousands
 //! cost one statement.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::{Request, Variables};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use kinerja::auth::load_viewer;
 use kinerja::db::Db;
 use kinerja::db::schema::{asn, evaluations, events};
+use kinerja::events::hub::Hub;
 use kinerja::live::stream::{cursor, decode_cursor};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -402,6 +404,70 @@ async fn the_seam_skips_what_the_replay_read_and_keeps_late_commits() {
             .is_err(),
         "nothing replayed comes again"
     );
+}
+
+/// A schema for in-process subscriptions fed by `hub`.
+fn schema_with(app: &TestApp, hub: Arc<Hub>) -> kinerja::graphql::KinerjaSchema {
+    let time = kinerja::clock::Time::new(Arc::new(app.clock.clone()), kinerja::clock::wib());
+    kinerja::graphql::build_schema(kinerja::config::Settings::default(), time, hub)
+}
+
+/// Polls a live `stream` until it holds a receiver of `hub`; nothing may arrive meanwhile.
+async fn until_subscribed(
+    hub: &Hub,
+    stream: &mut futures_util::stream::BoxStream<'static, async_graphql::Response>,
+) {
+    let before = hub.subscribers();
+    for _ in 0..500 {
+        if let Some(response) = stream.next().now_or_never() {
+            panic!("a response before any event: {response:?}");
+        }
+        if hub.subscribers() > before {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the subscription never subscribed to the hub");
+}
+
+/// The next response of `stream`; its end or 20 s of silence fail.
+async fn next_response(
+    stream: &mut futures_util::stream::BoxStream<'static, async_graphql::Response>,
+) -> async_graphql::Response {
+    tokio::time::timeout(Duration::from_secs(20), stream.next())
+        .await
+        .expect("a response within 20 s")
+        .expect("the stream goes on")
+}
+
+#[tokio::test]
+async fn a_hub_delivers_an_event_that_took_its_id_before_the_hub_started() {
+    use diesel_async::SimpleAsyncConnection;
+    let app = TestApp::new().await;
+    let evaluation = perawat_evaluation(&app).await;
+    // A writer takes an id, and an event after it commits, before the hub starts.
+    let mut slow = app.conn().await;
+    slow.batch_execute(&format!(
+        "BEGIN; INSERT INTO events (kind, entity_id, created_at) \
+         VALUES ('EVALUATION_PUBLISHED', {evaluation}, now())"
+    ))
+    .await
+    .unwrap();
+    let committed = insert_events(&app, evaluation, 1, test_now()).await;
+    let late = committed[0] - 1;
+    let hub = Hub::new();
+    hub.start(app.url.clone(), app.pool.clone()).await.unwrap();
+    let schema = schema_with(&app, hub.clone());
+    let (mut stream, _) = stream_of(&app, &schema, json!({})).await;
+    until_subscribed(&hub, &mut stream).await;
+
+    // It commits now: its event is new to the subscriber, and comes once, before the next.
+    slow.batch_execute("COMMIT").await.unwrap();
+    hub.catch_up(&app.pool).await;
+    assert_eq!(streamed_id(&next_response(&mut stream).await), late);
+    let probe = insert_events(&app, evaluation, 1, test_now()).await;
+    hub.catch_up(&app.pool).await;
+    assert_eq!(streamed_id(&next_response(&mut stream).await), probe[0]);
 }
 
 #[tokio::test]
