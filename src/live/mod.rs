@@ -143,7 +143,7 @@ impl Subscription {
         )]
         recipient_id: Option<ID>,
         #[graphql(
-            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor older than the oldest event the outbox keeps (its retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED, also when the events pruned after it were all of other kinds."
         )]
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<FeedbackAdded>> + use<>>
@@ -204,7 +204,7 @@ impl Subscription {
             ID,
         >,
         #[graphql(
-            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor older than the oldest event the outbox keeps (its retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED, also when the events pruned after it were all of other kinds."
         )]
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<EvaluationPublished>> + use<>>
@@ -250,7 +250,7 @@ impl Subscription {
         appeal_id: Option<ID>,
         #[graphql(desc = "Only appeals of ASN in this unit or its sub-units.")] unit_id: Option<ID>,
         #[graphql(
-            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor older than the oldest event the outbox keeps (its retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED, also when the events pruned after it were all of other kinds."
         )]
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AppealDecided>> + use<>>
@@ -292,7 +292,7 @@ impl Subscription {
         )]
         asn_id: Option<ID>,
         #[graphql(
-            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor older than the oldest event the outbox keeps (its retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED, also when the events pruned after it were all of other kinds."
         )]
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<ActivityReviewed>> + use<>>
@@ -342,7 +342,7 @@ impl Subscription {
         ctx: &Context<'_>,
         #[graphql(desc = "Only appeals of ASN in this unit or its sub-units.")] unit_id: Option<ID>,
         #[graphql(
-            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor older than the oldest event the outbox keeps (its retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED, also when the events pruned after it were all of other kinds."
         )]
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AppealFiled>> + use<>> {

@@ -20,10 +20,13 @@
 //! the receiver's buffer.
 //!
 //! Every page is read together with the outbox's bounds (oldest id kept, newest id issued), so
-//! a cursor whose events were pruned ([`crate::events`] keeps them for the retention period)
-//! fails with `NOT_FOUND` (`reason: CURSOR_EXPIRED`) instead of skipping them silently — also
-//! when the pruning happens while the replay runs — and a cursor past the newest id ever
-//! issued fails with `BAD_USER_INPUT` (`reason: CURSOR_UNKNOWN`).
+//! a cursor after which events may have been pruned ([`prune`] keeps them for the retention
+//! period) fails with `NOT_FOUND` (`reason: CURSOR_EXPIRED`) instead of skipping them silently
+//! — also when the pruning happens while the replay runs — and a cursor past the newest id
+//! ever issued fails with `BAD_USER_INPUT` (`reason: CURSOR_UNKNOWN`). The first check is
+//! conservative: the outbox keeps nothing of what it pruned, so it refuses a cursor older
+//! than the oldest event kept even when none of the pruned events was of the subscribed kinds
+//! (see [`Replay`]'s check).
 
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
@@ -111,10 +114,10 @@ pub async fn page_after(db: &Db, kinds: &[EventKind], after: i64, limit: i64) ->
     Ok(page)
 }
 
-/// The error for a cursor whose events are no longer kept.
+/// The error for a cursor after which events may no longer be kept.
 fn expired() -> AppError {
     AppError::not_found(
-        "the events after this cursor are no longer kept (the outbox keeps them for its \
+        "events after this cursor may no longer be kept (the outbox keeps them for its \
          retention period): load the current state with a query, then subscribe without `after`",
     )
     .with("reason", "CURSOR_EXPIRED")
@@ -200,7 +203,11 @@ impl Replay {
         }
         self.started = true;
         // Events are deleted only by pruning, oldest first: when the oldest kept is above
-        // the lowest id not read yet, events not read yet may be gone.
+        // the lowest id not read yet, events not read yet may be gone. Conservative: the ids
+        // below the oldest kept may all have been events of other kinds, or never committed
+        // (a rolled-back transaction), and then nothing was lost — but the outbox keeps
+        // nothing of what it pruned, so it cannot tell. Being exact would take the newest
+        // pruned id of each kind, kept by `prune` outside the outbox.
         let unread = self.position.first_missing_after(self.through);
         let gone = match page.oldest {
             Some(oldest) => oldest > unread,
@@ -352,6 +359,13 @@ mod tests {
             Replay::new(Position::after(50))
                 .accept(page(51..=60, 51, 60))
                 .is_ok()
+        );
+        // Conservative: 51 may have been of another kind or rolled back; the outbox cannot
+        // tell, so a cursor lacking it is refused once the oldest id kept is above it.
+        assert!(
+            Replay::new(Position::after(50))
+                .accept(page(52..=60, 52, 60))
+                .is_err()
         );
         // A cursor lacking 51: fine while 51 may still come, gone once older ids are pruned.
         let gap = position(50, &[52]);

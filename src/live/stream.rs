@@ -36,10 +36,11 @@ enum Start {
 /// `accept` is given the subscriber's position after the event, for the item's cursor
 /// ([`cursor::encode`]).
 ///
-/// The subscription ends with an error instead of skipping events: a cursor whose events were
-/// pruned (`NOT_FOUND`, `reason: CURSOR_EXPIRED`) or that was never issued (`BAD_USER_INPUT`,
-/// `reason: CURSOR_UNKNOWN`); a subscriber whose live events overflowed its buffer
-/// (`CONFLICT`, `reason: SUBSCRIBER_LAGGED`); a failure while replaying. The last two carry
+/// The subscription ends with an error instead of skipping events: a cursor after which events
+/// may have been pruned (`NOT_FOUND`, `reason: CURSOR_EXPIRED`, conservatively: see
+/// [`super::replay`]) or that was never issued (`BAD_USER_INPUT`, `reason: CURSOR_UNKNOWN`);
+/// a subscriber whose live events overflowed its buffer (`CONFLICT`,
+/// `reason: SUBSCRIBER_LAGGED`); a failure while replaying. The last two carry
 /// `extensions.resumeAfter`, the cursor to resubscribe with: the subscriber's position, so
 /// the new subscription delivers every event this one did not, and none it did.
 pub fn events<T, F>(
