@@ -1,7 +1,11 @@
 //! Replay with `after`: thousands of waiting events delivered in order exactly once, events
-//! written during a replay, cursors past the newest event and older than the retention, the
-//! statements of a replay, an event whose id was taken before the hub started, and a subscriber
-//! that falls behind ending with a cursor to resume from.
+//! written during a replay, cursors past the newest event, not issued by the server and older
+//! than the retention, the statements of a replay, late commits at the seam and the cursor of
+//! one, an event whose id was taken before the hub started, and a subscriber that falls behind
+//! ending with a cursor to resume from — also one that missed a late commit.
+//!
+//! An item says which event it is only through its cursor: each must be the cursor before it
+//! plus one event ([`handed_out`]), which also proves every cursor exact.
 //!
 //! Waiting events are outbox rows inserted by SQL for the perawat's published evaluation of
 //! the demo data (the format the outbox trigger and `kinerja::events` define), so thousands
@@ -11,6 +15,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::{Request, Variables};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
@@ -269,6 +275,37 @@ async fn a_cursor_at_the_newest_event_goes_live_and_one_past_it_is_refused() {
     let live = insert_events(&app, evaluation, 2, test_now()).await;
     assert_eq!(delivered_ids(&mut current, at, 2).await, live);
     nothing_more(&app, evaluation, &mut current, at).await;
+}
+
+#[tokio::test]
+async fn a_cursor_the_server_did_not_issue_is_refused() {
+    let app = TestApp::new().await;
+    let mut issued = Position::after(100);
+    issued.insert(102);
+    let issued = cursor::encode(&issued);
+    assert!(cursor::decode(&issued).is_ok());
+    let forged = [
+        // Cut short, and with a byte more: neither is a cursor the server issues.
+        issued[..issued.len() - 2].to_owned(),
+        URL_SAFE_NO_PAD.encode([URL_SAFE_NO_PAD.decode(&issued).unwrap(), vec![0]].concat()),
+        URL_SAFE_NO_PAD.encode("ev1:12abc"),
+        "A".repeat(cursor::MAX_LEN + 1),
+    ];
+    for after in forged {
+        let mut socket = subscribe(
+            &app,
+            personas::PERAWAT,
+            PUBLISHED,
+            json!({ "after": after }),
+        )
+        .await;
+        let message = next_message(&mut socket, Duration::from_secs(5)).await;
+        let refused = error(&message);
+        assert_eq!(
+            refused["extensions"]["code"], "BAD_USER_INPUT",
+            "{after}: {refused}"
+        );
+    }
 }
 
 #[tokio::test]
