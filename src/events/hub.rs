@@ -4,20 +4,21 @@
 //! A notification only says "look at the outbox": the hub reads the events after the last one
 //! it delivered, in id order, loads each event's record once (see [`super::records`]) and
 //! broadcasts it. Because a transaction that took an earlier id can commit after a later one,
-//! each read looks back a little ([`LOOKBACK`]) and skips ids it has already delivered. When the
-//! LISTEN connection drops, the hub reconnects with backoff and reads everything it missed, so
-//! nothing written while it was away is lost.
+//! each read looks back a little ([`LOOKBACK`]) and skips ids it has already delivered: the
+//! hub's [`Position`]. When the LISTEN connection drops, the hub reconnects with backoff and
+//! reads everything it missed, so nothing written while it was away is lost.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use futures_util::StreamExt;
 use tokio::sync::{Mutex, broadcast};
 
+use super::position::Position;
 use super::records::{LoadedEvent, load_records};
 use super::{EventRow, NOTIFY_CHANNEL};
 use crate::db::schema::events;
@@ -26,8 +27,8 @@ use crate::error::AppResult;
 
 /// How far below the newest delivered id each read looks for late commits.
 pub const LOOKBACK: i64 = 256;
-/// Ids remembered as delivered (for skipping on look-back).
-const REMEMBERED: usize = 4096;
+/// Events one read of the outbox takes at most.
+const READ_PAGE: i64 = 1000;
 /// Events buffered per subscriber before a slow one is dropped.
 pub const SUBSCRIBER_BUFFER: usize = 256;
 
@@ -35,19 +36,12 @@ pub const SUBSCRIBER_BUFFER: usize = 256;
 pub struct Hub {
     sender: broadcast::Sender<Arc<LoadedEvent>>,
     listening: AtomicBool,
-    /// The highest event id broadcast so far (or present when the hub started).
-    position: AtomicI64,
-    delivered: Mutex<Delivered>,
-}
-
-#[derive(Default)]
-struct Delivered {
-    /// Events up to this id existed before the hub started; they are never delivered live.
-    start: i64,
-    /// The highest id delivered so far.
-    newest: i64,
-    /// Recently delivered ids, for skipping on look-back.
-    ids: BTreeSet<i64>,
+    /// The ids broadcast so far, or not to be broadcast (present when the hub started).
+    /// Each send happens under this lock, and [`Hub::subscribe`] reads it under the lock, so
+    /// a receiver gets exactly the events the position it was given does not hold.
+    position: std::sync::Mutex<Position>,
+    /// One read of the outbox at a time.
+    reading: Mutex<()>,
 }
 
 impl Hub {
@@ -57,15 +51,17 @@ impl Hub {
         Arc::new(Self {
             sender,
             listening: AtomicBool::new(false),
-            position: AtomicI64::new(0),
-            delivered: Mutex::new(Delivered::default()),
+            position: std::sync::Mutex::new(Position::default()),
+            reading: Mutex::new(()),
         })
     }
 
-    /// A receiver of every event delivered from now on. A receiver that falls more than
+    /// The hub's position, and a receiver of every event delivered from now on: exactly the
+    /// events that position does not hold. A receiver that falls more than
     /// [`SUBSCRIBER_BUFFER`] events behind gets `Lagged` and must give up.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<LoadedEvent>> {
-        self.sender.subscribe()
+    pub fn subscribe(&self) -> (Position, broadcast::Receiver<Arc<LoadedEvent>>) {
+        let position = self.lock_position();
+        (*position, self.sender.subscribe())
     }
 
     /// Live subscriptions on this instance (receivers of the hub).
@@ -73,11 +69,14 @@ impl Hub {
         self.sender.receiver_count()
     }
 
-    /// The highest event id broadcast so far, or present in the outbox when the hub started.
-    /// A receiver subscribed after reading it gets every event broadcast later, so a
-    /// subscriber that must give up can resume after it without losing any of them.
-    pub fn position(&self) -> i64 {
-        AtomicI64::load(&self.position, Ordering::SeqCst)
+    /// The ids broadcast so far, or present in the outbox when the hub started.
+    pub fn position(&self) -> Position {
+        *self.lock_position()
+    }
+
+    fn lock_position(&self) -> std::sync::MutexGuard<'_, Position> {
+        // The position is consistent whenever the lock is free: a panic cannot tear it.
+        self.position.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Whether the LISTEN connection is up.
@@ -86,17 +85,23 @@ impl Hub {
     }
 
     /// Starts the listener task for the database at `url`; events are read through `pool`.
-    /// New subscribers see events committed after this call.
+    /// New subscribers see events committed after this call — also those whose transaction
+    /// took an id below the newest one before it and commits later.
     pub async fn start(self: &Arc<Self>, url: String, pool: PgPool) -> AppResult<()> {
-        let newest: Option<i64> = events::table
-            .select(diesel::dsl::max(events::id))
-            .first(&mut Db::new(pool.clone()).conn().await?)
-            .await?;
-        let mut delivered = self.delivered.lock().await;
-        delivered.start = newest.unwrap_or(0);
-        delivered.newest = delivered.start;
-        self.position.store(delivered.start, Ordering::SeqCst);
-        drop(delivered);
+        // The events of the look-back window below the newest, in one snapshot: they count as
+        // delivered, and the ids missing among them are delivered when they commit.
+        let window: Vec<WindowId> = diesel::sql_query(
+            "SELECT id FROM events WHERE id > (SELECT max(id) FROM events) - $1 ORDER BY id",
+        )
+        .bind::<BigInt, _>(LOOKBACK)
+        .load(&mut Db::new(pool.clone()).conn().await?)
+        .await?;
+        let newest = window.last().map_or(0, |row| row.id);
+        let mut position = Position::after((newest - LOOKBACK).max(0));
+        for row in window {
+            position.insert(row.id);
+        }
+        *self.lock_position() = position;
         let hub = self.clone();
         tokio::spawn(async move { hub.listen(url, pool).await });
         Ok(())
@@ -145,40 +150,44 @@ impl Hub {
 
     async fn try_catch_up(&self, pool: &PgPool) -> AppResult<()> {
         let db = Db::new(pool.clone());
-        let mut delivered = self.delivered.lock().await;
+        // Only this read changes the position while it holds the lock.
+        let _reading = self.reading.lock().await;
         loop {
-            let floor = (delivered.newest - LOOKBACK).max(0);
+            // Everything up to the base was delivered (or is older than the look-back).
+            let known = self.position();
             let rows: Vec<EventRow> = events::table
-                .filter(events::id.gt(floor))
+                .filter(events::id.gt(known.base()))
                 .order_by(events::id)
-                .limit(1000)
+                .limit(READ_PAGE)
                 .select(EventRow::as_select())
                 .load(&mut db.conn().await?)
                 .await?;
+            let full_page = rows.len() as i64 == READ_PAGE;
             let fresh: Vec<EventRow> = rows
-                .iter()
-                .filter(|row| row.id > delivered.start && !delivered.ids.contains(&row.id))
-                .cloned()
+                .into_iter()
+                .filter(|row| !known.contains(row.id))
                 .collect();
-            let full_page = rows.len() == 1000;
             if fresh.is_empty() {
                 return Ok(());
             }
             for event in load_records(&db, fresh).await? {
-                delivered.newest = delivered.newest.max(event.event.id);
-                delivered.ids.insert(event.event.id);
+                let mut position = self.lock_position();
+                position.insert(event.event.id);
                 // No receivers is not an error: nobody subscribed on this instance.
                 let _ = self.sender.send(Arc::new(event));
-                self.position.store(delivered.newest, Ordering::SeqCst);
-            }
-            while delivered.ids.len() > REMEMBERED {
-                delivered.ids.pop_first();
             }
             if !full_page {
                 return Ok(());
             }
         }
     }
+}
+
+/// An id of the outbox.
+#[derive(QueryableByName)]
+struct WindowId {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
 }
 
 /// Names the listener's connection so operators (and tests) can find it in pg_stat_activity.

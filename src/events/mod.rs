@@ -3,6 +3,7 @@
 //! replayed by id by subscribers that missed them.
 
 pub mod hub;
+pub mod position;
 pub mod records;
 
 use chrono::{DateTime, Utc};

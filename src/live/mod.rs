@@ -1,9 +1,10 @@
 //! Live review results: GraphQL subscriptions fed by the event hub.
 //!
-//! Each subscription yields an event object with a `cursor` (pass it as `after` to resume) and
-//! the record. Every event is checked against the subscriber's viewer with the same rules as
-//! queries, and against the narrowing arguments; a narrowing argument naming a record the
-//! viewer may not read is refused with FORBIDDEN when subscribing.
+//! Each subscription yields an event object with a `cursor` (where the subscriber stands after
+//! it, see [`cursor`]: pass it as `after` to resume) and the record. Every event is checked
+//! against the subscriber's viewer with the same rules as queries, and against the narrowing
+//! arguments; a narrowing argument naming a record the viewer may not read is refused with
+//! FORBIDDEN when subscribing.
 //!
 //! A subscription with `after` replays every event after the cursor from the outbox, page by
 //! page, before going live, each event once ([`replay`]). A subscription never skips events:
@@ -11,6 +12,7 @@
 //! `extensions.resumeAfter` is the cursor to subscribe again with ([`stream::events`]).
 
 pub mod budget;
+pub mod cursor;
 pub mod replay;
 pub mod stream;
 
@@ -25,16 +27,18 @@ use crate::auth::rules::{
 use crate::error::{AppError, AppResult};
 use crate::evaluations::model::{Evaluation, EvaluationStatus};
 use crate::events::EventKind;
+use crate::events::position::Position;
 use crate::events::records::Record;
 use crate::feedback::model::Feedback;
 use crate::graphql::context::ContextExt;
 use crate::ids::{AppealId, AsnId, EvaluationId, UnitId};
-use stream::{cursor, events};
+use stream::events;
 
 /// An evaluation was published.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct EvaluationPublished {
-    /// Position of the event; pass it as `after` to resume.
+    /// Where the subscription stands after this event: pass it as `after` to resume with every
+    /// event it had not delivered by then, in order, each once.
     pub cursor: String,
     /// The published evaluation.
     pub evaluation: Evaluation,
@@ -43,7 +47,8 @@ pub struct EvaluationPublished {
 /// An appeal was decided.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct AppealDecided {
-    /// Position of the event; pass it as `after` to resume.
+    /// Where the subscription stands after this event: pass it as `after` to resume with every
+    /// event it had not delivered by then, in order, each once.
     pub cursor: String,
     /// The decided appeal.
     pub appeal: Appeal,
@@ -52,7 +57,8 @@ pub struct AppealDecided {
 /// An appeal was filed.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct AppealFiled {
-    /// Position of the event; pass it as `after` to resume.
+    /// Where the subscription stands after this event: pass it as `after` to resume with every
+    /// event it had not delivered by then, in order, each once.
     pub cursor: String,
     /// The filed appeal.
     pub appeal: Appeal,
@@ -61,7 +67,8 @@ pub struct AppealFiled {
 /// An activity was reviewed (approved, returned for revision or rejected).
 #[derive(SimpleObject, Debug, Clone)]
 pub struct ActivityReviewed {
-    /// Position of the event; pass it as `after` to resume.
+    /// Where the subscription stands after this event: pass it as `after` to resume with every
+    /// event it had not delivered by then, in order, each once.
     pub cursor: String,
     /// The reviewed activity.
     pub activity: Activity,
@@ -70,7 +77,8 @@ pub struct ActivityReviewed {
 /// New feedback, or a reply in an evaluation's dialog.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct FeedbackAdded {
-    /// Position of the event; pass it as `after` to resume.
+    /// Where the subscription stands after this event: pass it as `after` to resume with every
+    /// event it had not delivered by then, in order, each once.
     pub cursor: String,
     /// The new entry.
     pub feedback: Feedback,
@@ -81,6 +89,7 @@ pub struct FeedbackAdded {
 fn appeal_for(
     viewer: &crate::auth::Viewer,
     event: &crate::events::records::LoadedEvent,
+    at: &Position,
     only: Option<AppealId>,
     within: Option<&str>,
 ) -> Option<(String, Appeal)> {
@@ -99,7 +108,7 @@ fn appeal_for(
     );
     let wanted = only.is_none_or(|id| id == appeal.id)
         && within.is_none_or(|p| subject.unit_path.starts_with(p));
-    (visible && wanted).then(|| (cursor(event.event.id), appeal.clone()))
+    (visible && wanted).then(|| (cursor::encode(at), appeal.clone()))
 }
 
 /// The path of a narrowing unit, loaded when subscribing.
@@ -134,7 +143,7 @@ impl Subscription {
         )]
         recipient_id: Option<ID>,
         #[graphql(
-            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor older than the oldest event the outbox keeps (its retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED, also when the events pruned after it were all of other kinds."
         )]
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<FeedbackAdded>> + use<>>
@@ -163,7 +172,7 @@ impl Subscription {
             ctx,
             &[EventKind::FeedbackAdded],
             after,
-            move |viewer, event| {
+            move |viewer, event, at| {
                 let Record::Feedback {
                     feedback,
                     recipient: facts,
@@ -179,7 +188,7 @@ impl Subscription {
                 let wanted = evaluation.is_none_or(|id| feedback.evaluation_id == Some(id))
                     && recipient.is_none_or(|id| feedback.recipient_id == id);
                 (visible && wanted).then(|| FeedbackAdded {
-                    cursor: cursor(event.event.id),
+                    cursor: cursor::encode(at),
                     feedback: feedback.clone(),
                 })
             },
@@ -195,7 +204,7 @@ impl Subscription {
             ID,
         >,
         #[graphql(
-            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor older than the oldest event the outbox keeps (its retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED, also when the events pruned after it were all of other kinds."
         )]
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<EvaluationPublished>> + use<>>
@@ -205,7 +214,7 @@ impl Subscription {
             ctx,
             &[EventKind::EvaluationPublished],
             after,
-            move |viewer, event| {
+            move |viewer, event, at| {
                 let Record::Evaluation {
                     evaluation,
                     subject,
@@ -224,7 +233,7 @@ impl Subscription {
                     .as_deref()
                     .is_none_or(|p| subject.unit_path.starts_with(p));
                 (visible && inside).then(|| EvaluationPublished {
-                    cursor: cursor(event.event.id),
+                    cursor: cursor::encode(at),
                     evaluation: evaluation.clone(),
                 })
             },
@@ -241,7 +250,7 @@ impl Subscription {
         appeal_id: Option<ID>,
         #[graphql(desc = "Only appeals of ASN in this unit or its sub-units.")] unit_id: Option<ID>,
         #[graphql(
-            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor older than the oldest event the outbox keeps (its retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED, also when the events pruned after it were all of other kinds."
         )]
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AppealDecided>> + use<>>
@@ -266,8 +275,8 @@ impl Subscription {
             ctx,
             &[EventKind::AppealDecided],
             after,
-            move |viewer, event| {
-                appeal_for(viewer, event, only, within.as_deref())
+            move |viewer, event, at| {
+                appeal_for(viewer, event, at, only, within.as_deref())
                     .map(|(cursor, appeal)| AppealDecided { cursor, appeal })
             },
         )?)
@@ -283,7 +292,7 @@ impl Subscription {
         )]
         asn_id: Option<ID>,
         #[graphql(
-            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor older than the oldest event the outbox keeps (its retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED, also when the events pruned after it were all of other kinds."
         )]
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<ActivityReviewed>> + use<>>
@@ -309,7 +318,7 @@ impl Subscription {
             ctx,
             &[EventKind::ActivityReviewed],
             after,
-            move |viewer, event| {
+            move |viewer, event, at| {
                 let Record::Activity { activity, subject } = &event.record else {
                     return None;
                 };
@@ -319,7 +328,7 @@ impl Subscription {
                     RecordKind::Inspectable,
                 );
                 (visible && only.is_none_or(|id| id == activity.asn_id)).then(|| ActivityReviewed {
-                    cursor: cursor(event.event.id),
+                    cursor: cursor::encode(at),
                     activity: activity.clone(),
                 })
             },
@@ -333,7 +342,7 @@ impl Subscription {
         ctx: &Context<'_>,
         #[graphql(desc = "Only appeals of ASN in this unit or its sub-units.")] unit_id: Option<ID>,
         #[graphql(
-            desc = "Replay every event after this cursor first, in order, then go live. A cursor whose events are no longer kept (the outbox's retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED."
+            desc = "Replay every event after this cursor first, in order, then go live. A cursor older than the oldest event the outbox keeps (its retention) fails with NOT_FOUND, `extensions.reason` CURSOR_EXPIRED, also when the events pruned after it were all of other kinds."
         )]
         after: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<AppealFiled>> + use<>> {
@@ -342,8 +351,8 @@ impl Subscription {
             ctx,
             &[EventKind::AppealFiled],
             after,
-            move |viewer, event| {
-                appeal_for(viewer, event, None, within.as_deref())
+            move |viewer, event, at| {
+                appeal_for(viewer, event, at, None, within.as_deref())
                     .map(|(cursor, appeal)| AppealFiled { cursor, appeal })
             },
         )?)

@@ -6,33 +6,38 @@
 //! once. It ends in two passes:
 //!
 //! 1. the catch-up: pages from the cursor until a page comes back short;
-//! 2. the seam: the subscriber then subscribes to the hub and reads once more from a little
-//!    below the newest event read ([`LOOKBACK`], as the hub does), delivering only what the
-//!    first pass did not read. That covers events committed meanwhile and transactions that
-//!    took an earlier id but committed late; live events from the hub are then delivered
-//!    only if the replay has not read them ([`Replay::covers`]).
+//! 2. the seam: the subscriber then subscribes to the hub and reads once more from the base
+//!    of its [`Position`] — at most the hub's look-back below the newest event read, as the
+//!    hub does — delivering only what it has not handed out. That covers events committed
+//!    meanwhile and transactions that took an earlier id but committed late; live events
+//!    from the hub are then delivered only if the position does not hold them.
+//!
+//! The replay starts from the cursor's position: the events after its base that the cursor
+//! does not hold, so a cursor taken while late commits were outstanding gets them, and none
+//! it holds twice.
 //!
 //! Because the live receiver exists only from the seam on, a long catch-up never overflows
 //! the receiver's buffer.
 //!
 //! Every page is read together with the outbox's bounds (oldest id kept, newest id issued), so
-//! a cursor whose events were pruned ([`crate::events`] keeps them for the retention period)
-//! fails with `NOT_FOUND` (`reason: CURSOR_EXPIRED`) instead of skipping them silently — also
-//! when the pruning happens while the replay runs — and a cursor past the newest id ever
-//! issued fails with `BAD_USER_INPUT` (`reason: CURSOR_UNKNOWN`).
-
-use std::collections::BTreeSet;
+//! a cursor after which events may have been pruned ([`prune`] keeps them for the retention
+//! period) fails with `NOT_FOUND` (`reason: CURSOR_EXPIRED`) instead of skipping them silently
+//! — also when the pruning happens while the replay runs — and a cursor past the newest id
+//! ever issued fails with `BAD_USER_INPUT` (`reason: CURSOR_UNKNOWN`). The first check is
+//! conservative: the outbox keeps nothing of what it pruned, so it refuses a cursor older
+//! than the oldest event kept even when none of the pruned events was of the subscribed kinds
+//! (see [`Replay`]'s check).
 
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz};
 use serde_json::Value;
 
-use super::stream::cursor;
+use super::cursor;
 use crate::db::Db;
 use crate::db::schema::events;
 use crate::error::{AppError, AppResult};
-use crate::events::hub::LOOKBACK;
+use crate::events::position::Position;
 use crate::events::records::{LoadedEvent, load_records};
 use crate::events::{EventKind, EventRow};
 
@@ -109,10 +114,10 @@ pub async fn page_after(db: &Db, kinds: &[EventKind], after: i64, limit: i64) ->
     Ok(page)
 }
 
-/// The error for a cursor whose events are no longer kept.
+/// The error for a cursor after which events may no longer be kept.
 fn expired() -> AppError {
     AppError::not_found(
-        "the events after this cursor are no longer kept (the outbox keeps them for its \
+        "events after this cursor may no longer be kept (the outbox keeps them for its \
          retention period): load the current state with a query, then subscribe without `after`",
     )
     .with("reason", "CURSOR_EXPIRED")
@@ -121,16 +126,13 @@ fn expired() -> AppError {
 /// One subscriber's replay from its `after` cursor (see the module documentation).
 #[derive(Debug, Clone)]
 pub struct Replay {
-    /// The client's cursor.
-    after: i64,
-    /// Every event of the subscribed kinds up to this id has been read.
+    /// The cursor's position, and every event handed out since: what the subscriber was given
+    /// (or need not be given).
+    position: Position,
+    /// Every id up to this one was read, or was absent when a page passed it.
     through: i64,
     /// Where the next page starts.
     next: i64,
-    /// Ids read above `through - LOOKBACK` (all of them from the seam on).
-    recent: BTreeSet<i64>,
-    /// Below or at this id the seam pass did not look again: everything there was read.
-    floor: Option<i64>,
     /// Whether the current pass has read a short page.
     done: bool,
     /// Whether a page has been read at all.
@@ -138,29 +140,34 @@ pub struct Replay {
 }
 
 impl Replay {
-    /// A replay of the events after the id `after`.
-    pub fn new(after: i64) -> Self {
+    /// A replay of the events after the cursor's position `after`.
+    pub fn new(after: Position) -> Self {
         Self {
-            after,
-            through: after,
-            next: after,
-            recent: BTreeSet::new(),
-            floor: None,
+            position: after,
+            through: after.base(),
+            next: after.base(),
             done: false,
             started: false,
         }
     }
 
-    /// The id a subscriber resumes after without losing an event: every event up to it has
-    /// been read (and delivered, if it was for the subscriber).
-    pub fn position(&self) -> i64 {
-        self.through
+    /// Where the subscriber stands: resuming after it loses and repeats no event.
+    pub fn position(&self) -> &Position {
+        &self.position
     }
 
-    /// The next page of events not read before, oldest first; None once the current pass has
-    /// read everything. Fails with CURSOR_EXPIRED / CURSOR_UNKNOWN (see the module
+    /// Records that the event `id` of a page was handed to the subscriber (delivered or
+    /// filtered out); returns the position after it, the event's cursor.
+    pub fn hand_out(&mut self, id: i64) -> &Position {
+        self.position.insert(id);
+        &self.position
+    }
+
+    /// The next page of events not handed out before, oldest first; hand each out with
+    /// [`Replay::hand_out`] before reading the next page. None once the current pass has read
+    /// everything. Fails with CURSOR_EXPIRED / CURSOR_UNKNOWN (see the module
     /// documentation), or with the database's error and `extensions.resumeAfter`, the cursor
-    /// up to which everything was delivered.
+    /// of everything handed out so far.
     pub async fn next_page(
         &mut self,
         db: &Db,
@@ -170,25 +177,25 @@ impl Replay {
             return Ok(None);
         }
         // A failure to read leaves the subscriber to resume after what it has received.
-        let resumable = |err: AppError, position: i64| err.with("resumeAfter", cursor(position));
-        let before = self.through;
+        let resumable =
+            |err: AppError, position: &Position| err.with("resumeAfter", cursor::encode(position));
         let page = page_after(db, kinds, self.next, REPLAY_PAGE)
             .await
-            .map_err(|err| resumable(err, before))?;
+            .map_err(|err| resumable(err, &self.position))?;
         let fresh = self.accept(page)?;
         if fresh.is_empty() {
             return Ok(Some(Vec::new()));
         }
         match load_records(db, fresh).await {
             Ok(events) => Ok(Some(events)),
-            Err(err) => Err(resumable(err, before)),
+            Err(err) => Err(resumable(err, &self.position)),
         }
     }
 
-    /// Checks a page against the outbox's bounds, records what it read and returns the rows
-    /// not read before.
+    /// Checks a page against the outbox's bounds, records how far it read and returns the
+    /// rows not handed out before.
     fn accept(&mut self, page: Page) -> AppResult<Vec<EventRow>> {
-        if !self.started && self.after > page.issued {
+        if !self.started && self.position.newest() > page.issued {
             return Err(AppError::bad_input(
                 "`after` names no event: it is past the newest event this server has issued",
             )
@@ -196,46 +203,38 @@ impl Replay {
         }
         self.started = true;
         // Events are deleted only by pruning, oldest first: when the oldest kept is above
-        // the next unread id, events not read yet may be gone.
+        // the lowest id not read yet, events not read yet may be gone. Conservative: the ids
+        // below the oldest kept may all have been events of other kinds, or never committed
+        // (a rolled-back transaction), and then nothing was lost — but the outbox keeps
+        // nothing of what it pruned, so it cannot tell. Being exact would take the newest
+        // pruned id of each kind, kept by `prune` outside the outbox.
+        let unread = self.position.first_missing_after(self.through);
         let gone = match page.oldest {
-            Some(oldest) => oldest > self.through + 1,
-            None => page.issued > self.through,
+            Some(oldest) => oldest > unread,
+            None => page.issued >= unread,
         };
         if gone {
             return Err(expired());
         }
         self.done = (page.rows.len() as i64) < REPLAY_PAGE;
-        let mut fresh = Vec::with_capacity(page.rows.len());
-        for row in page.rows {
-            self.next = self.next.max(row.id);
-            if self.recent.insert(row.id) && self.floor.is_none_or(|floor| row.id > floor) {
-                self.through = self.through.max(row.id);
-                fresh.push(row);
-            }
+        if let Some(last) = page.rows.last() {
+            self.next = self.next.max(last.id);
+            self.through = self.through.max(last.id);
         }
-        if self.floor.is_none() {
-            // The catch-up: only the look-back window is needed for the seam.
-            let keep_above = self.through - LOOKBACK;
-            while self.recent.first().is_some_and(|id| *id <= keep_above) {
-                self.recent.pop_first();
-            }
-        }
-        Ok(fresh)
+        let position = &self.position;
+        Ok(page
+            .rows
+            .into_iter()
+            .filter(|row| !position.contains(row.id))
+            .collect())
     }
 
-    /// Starts the seam pass: call after subscribing to the hub. The next pages start a little
-    /// below the newest id read and deliver only events not read before.
+    /// Starts the seam pass: call after subscribing to the hub. The next pages start at the
+    /// position's base — below it everything was handed out — and return only events not
+    /// handed out before.
     pub fn rewind(&mut self) {
-        let floor = (self.through - LOOKBACK).max(self.after);
-        self.floor = Some(floor);
-        self.next = floor;
+        self.next = self.position.base();
         self.done = false;
-    }
-
-    /// Whether a live event with `id` was read by the replay (or lies below what the seam pass
-    /// looked at again, where everything was read); such an event is not delivered again.
-    pub fn covers(&self, id: i64) -> bool {
-        self.floor.is_some_and(|floor| id <= floor) || self.recent.contains(&id)
     }
 }
 
@@ -271,30 +270,59 @@ mod tests {
         }
     }
 
-    fn ids(rows: &[EventRow]) -> Vec<i64> {
-        rows.iter().map(|r| r.id).collect()
+    /// Accepts `page` and hands out every row it returns, as the stream does; their ids.
+    fn read(replay: &mut Replay, page: Page) -> AppResult<Vec<i64>> {
+        let fresh = replay.accept(page)?;
+        Ok(fresh
+            .iter()
+            .map(|row| {
+                replay.hand_out(row.id);
+                row.id
+            })
+            .collect())
+    }
+
+    fn position(base: i64, ids: &[i64]) -> Position {
+        let mut position = Position::after(base);
+        for id in ids {
+            position.insert(*id);
+        }
+        position
     }
 
     #[test]
     fn the_seam_delivers_late_commits_and_new_events_once() {
-        let mut replay = Replay::new(10);
+        let mut replay = Replay::new(Position::after(10));
         let full = page(11..=(10 + REPLAY_PAGE), 1, 2000);
-        assert_eq!(replay.accept(full).unwrap().len(), REPLAY_PAGE as usize);
+        assert_eq!(read(&mut replay, full).unwrap().len(), REPLAY_PAGE as usize);
         assert!(!replay.done);
         // The last page of the catch-up: 512 is missing (its transaction has not committed).
         let mut short = page(511..=520, 1, 2000);
         short.rows.retain(|r| r.id != 512);
-        assert_eq!(ids(&replay.accept(short).unwrap()).len(), 9);
+        assert_eq!(read(&mut replay, short).unwrap().len(), 9);
         assert!(replay.done);
-        assert_eq!(replay.position(), 520);
+        assert_eq!(
+            *replay.position(),
+            position(511, &[513, 514, 515, 516, 517, 518, 519, 520])
+        );
 
         replay.rewind();
-        assert_eq!(replay.next, 520 - LOOKBACK);
+        // The seam pass reads again from the gap: everything below it was handed out.
+        assert_eq!(replay.next, 511);
         // 512 committed meanwhile, and 521 is new: only those two are delivered.
-        let seam = page(521 - LOOKBACK..=521, 1, 2000);
-        assert_eq!(ids(&replay.accept(seam).unwrap()), [512, 521]);
-        assert!(replay.covers(512) && replay.covers(521) && replay.covers(300));
-        assert!(!replay.covers(522));
+        let seam = page(512..=521, 1, 2000);
+        assert_eq!(read(&mut replay, seam).unwrap(), [512, 521]);
+        assert_eq!(*replay.position(), Position::after(521));
+    }
+
+    #[test]
+    fn a_cursor_with_gaps_gets_what_it_lacks_and_nothing_it_holds() {
+        let mut replay = Replay::new(position(100, &[102, 104]));
+        assert_eq!(
+            read(&mut replay, page(101..=106, 1, 106)).unwrap(),
+            [101, 103, 105, 106]
+        );
+        assert_eq!(*replay.position(), Position::after(106));
     }
 
     #[test]
@@ -304,31 +332,56 @@ mod tests {
             oldest: Some(1),
             issued: 40,
         };
-        let past = Replay::new(50).accept(nothing).unwrap_err();
+        let past = Replay::new(Position::after(50))
+            .accept(nothing.clone())
+            .unwrap_err();
         assert_eq!(past.code(), ErrorCode::BadUserInput);
-        let pruned = Replay::new(50).accept(page(80..=90, 60, 90)).unwrap_err();
+        let beyond = Replay::new(position(30, &[45])).accept(nothing);
+        assert_eq!(beyond.unwrap_err().code(), ErrorCode::BadUserInput);
+        let pruned = Replay::new(Position::after(50))
+            .accept(page(80..=90, 60, 90))
+            .unwrap_err();
         assert_eq!(pruned.code(), ErrorCode::NotFound);
         // Pruned while the replay ran: the next unread id is gone.
-        let mut replay = Replay::new(0);
-        replay.accept(page(1..=REPLAY_PAGE, 1, 5000)).unwrap();
+        let mut replay = Replay::new(Position::after(0));
+        read(&mut replay, page(1..=REPLAY_PAGE, 1, 5000)).unwrap();
         let later = page(
             REPLAY_PAGE + 100..=REPLAY_PAGE + 110,
             REPLAY_PAGE + 100,
             5000,
         );
         assert_eq!(
-            replay.accept(later).unwrap_err().code(),
+            read(&mut replay, later).unwrap_err().code(),
             ErrorCode::NotFound
         );
         // The cursor's own event pruned, nothing lost after it: fine.
-        assert!(Replay::new(50).accept(page(51..=60, 51, 60)).is_ok());
+        assert!(
+            Replay::new(Position::after(50))
+                .accept(page(51..=60, 51, 60))
+                .is_ok()
+        );
+        // Conservative: 51 may have been of another kind or rolled back; the outbox cannot
+        // tell, so a cursor lacking it is refused once the oldest id kept is above it.
+        assert!(
+            Replay::new(Position::after(50))
+                .accept(page(52..=60, 52, 60))
+                .is_err()
+        );
+        // A cursor lacking 51: fine while 51 may still come, gone once older ids are pruned.
+        let gap = position(50, &[52]);
+        assert!(Replay::new(gap).accept(page(51..=60, 51, 60)).is_ok());
+        assert!(Replay::new(gap).accept(page(53..=60, 53, 60)).is_err());
         // An empty outbox: fine when nothing was issued after the cursor.
         let empty = Page {
             rows: Vec::new(),
             oldest: None,
             issued: 50,
         };
-        assert!(Replay::new(50).accept(empty.clone()).is_ok());
-        assert!(Replay::new(40).accept(empty).is_err());
+        assert!(
+            Replay::new(Position::after(50))
+                .accept(empty.clone())
+                .is_ok()
+        );
+        assert!(Replay::new(Position::after(40)).accept(empty).is_err());
     }
 }
